@@ -1,0 +1,39 @@
+"""The composition root: settings → knowledge base, database, cipher, handlers, core."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.settings import Settings
+from handlers.ask import AskHandler
+from handlers.context import Handler, Services
+from handlers.dispatcher import Core
+from knowledge.engine import KnowledgeBase
+from storage.crypto import Cipher, MissingKeyError
+from storage.db import make_engine
+
+log = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Services:
+    """Everything long-lived; raises KnowledgeBaseError when the YAML is broken."""
+    kb = kb or KnowledgeBase.load(settings.kb_dir, settings.contacts_file)
+    engine = make_engine(settings.resolved_database_url())
+    cipher = None
+    if settings.keys():
+        try:
+            cipher = Cipher(settings.keys())
+        except MissingKeyError as exc:
+            log.error("encryption key rejected: %s", exc)
+    return Services(kb=kb, engine=engine, cipher=cipher,
+                    options={"retention_days": settings.retention_days})
+
+
+def build_handlers(services: Services) -> list[Handler]:
+    """The conversation flows, most specific first; the question answerer last."""
+    return [AskHandler()]
+
+
+def build_core(settings: Settings, kb: KnowledgeBase | None = None) -> Core:
+    services = build_services(settings, kb)
+    return Core(services, build_handlers(services))

@@ -1,0 +1,111 @@
+"""The `integrity-bot` command: chat, kb check, and the platform and admin commands."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.settings import Settings
+from knowledge.loader import KnowledgeBaseError, load
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _load_core(settings: Settings, org: str | None):  # type: ignore[no-untyped-def]
+    """The core, or a printed explanation and None when the KB or the org is wrong."""
+    from bot.app import build_core
+
+    try:
+        core = build_core(settings)
+    except KnowledgeBaseError as exc:
+        print("De kennisbank bevat fouten / the knowledge base has errors:", file=sys.stderr)
+        for err in exc.errors:
+            print(f"  {err}", file=sys.stderr)
+        return None
+    if org is not None and org not in core.services.kb.organisations:
+        known = ", ".join(sorted(core.services.kb.organisations))
+        print(f"Onbekende organisatie '{org}'. Kies uit: {known}", file=sys.stderr)
+        return None
+    return core
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_interactive, run_jsonl
+
+    org = args.org or settings.default_org
+    core = _load_core(settings, org)
+    if core is None:
+        return 2
+    if args.jsonl:
+        run_jsonl(core, org)
+    else:
+        run_interactive(core, org, args.user or getpass.getuser())
+    return 0
+
+
+def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    result = load(Path(args.dir) if args.dir else settings.kb_dir, settings.contacts_file)
+    if result.errors:
+        for err in result.errors:
+            print(err)
+        print(f"\n{len(result.errors)} fout(en) gevonden / error(s) found.")
+        return 1
+    n_rules = sum(len(t.situations) for o in result.organisations.values() for t in o.topics.values())
+    print(f"OK: {len(result.organisations)} organisaties ({', '.join(sorted(result.organisations))}), "
+          f"{n_rules} regels, {sum(len(o.routes) for o in result.organisations.values())} meldroutes.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="integrity-bot", description="Integriteitsbot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    chat = sub.add_parser("chat", help="chat in the console (interactive, or --jsonl for scripts)")
+    chat.add_argument("--org", help="organisation slug, e.g. ommen")
+    chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out (CONTRACT.md)")
+    chat.add_argument("--user", help="console user id (default: your login name)")
+    chat.set_defaults(func=cmd_chat)
+    kb = sub.add_parser("kb", help="knowledge base tools")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    check = kb_sub.add_parser("check", help="validate every YAML file and report all errors")
+    check.add_argument("--dir", help="also check this directory of organisation files")
+    check.set_defaults(func=cmd_kb_check)
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
+    """Subcommands of the platform and admin modules (each registers its own)."""
+    found = []
+    for module in ("bot.admin_cli", "bot.reminders_cli", "bot.slack.cli", "bot.telegram.cli"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        found.append(mod.register)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    _setup_logging(settings)
+    try:
+        return int(args.func(args, settings) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The may-I, reporting and facts conversation: the engine's answers, with clarification state."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.render import answer_text
+from handlers.texts import text
+from handlers.types import Button, Reply
+from knowledge.answer import Answer
+from knowledge.engine import Pending
+from knowledge.evaluate import info_answer
+
+
+def reply_for(ctx: Context, answer: Answer) -> Reply:
+    """A reply carrying the answer, its text and its follow-up buttons."""
+    org = ctx.services.kb.org(ctx.msg.org)
+    return Reply(to=ctx.msg.address, text=answer_text(answer, org.name), answer=answer,
+                 buttons=[Button(o.id, o.label) for o in answer.options])
+
+
+class AskHandler:
+    """Answers questions from the knowledge base; keeps the pending clarification in state."""
+
+    def handle(self, ctx: Context) -> list[Reply] | None:
+        kb = ctx.services.kb
+        pending = Pending.from_dict(ctx.state.pending)
+        if ctx.msg.action:
+            result = kb.apply_action(ctx.msg.org, ctx.msg.action, pending)
+            if result is None:
+                return None
+        else:
+            result = kb.answer(ctx.msg.org, ctx.msg.text, pending)
+        answer, new_pending = result
+        ctx.state.pending = new_pending.to_dict() if new_pending else None
+        ctx.lang = ctx.state.lang = answer.lang
+        if answer.intent == "confide":
+            return self._confide_contacts(ctx, answer)
+        return [reply_for(ctx, answer)]
+
+    def _confide_contacts(self, ctx: Context, answer: Answer) -> list[Reply]:
+        """Without a confidential-conversation flow: how to reach the trusted person directly."""
+        org = ctx.services.kb.org(ctx.msg.org)
+        info = next((i for i in org.info if i.topic == "trusted_person"), None)
+        found = info_answer(org, ctx.services.kb.national, info.id, answer.lang) if info else None
+        if found is None:
+            found = Answer(intent="info", topic="trusted_person", lang=answer.lang)
+        found.intent = "confide"
+        reply = reply_for(ctx, found)
+        reply.text = f"{text('confide_soon', answer.lang)}\n{reply.text}"
+        return [reply]

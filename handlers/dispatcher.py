@@ -1,0 +1,94 @@
+"""The core every transport drives: dedupe, lock, load state, route, save and enqueue at once.
+
+The message path (see shared/ARCHITECTURE.md): a transport hands in an IncomingMessage; the
+core ignores an event it has already handled, locks the user's conversation, loads the state,
+lets the router pick a handler, then saves the new state and stores the replies in the outbox
+in one transaction. Nothing a handler does reaches a platform directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+
+from handlers.context import Context, Handler, Services
+from handlers.texts import text
+from handlers.types import IncomingMessage, Reply
+from knowledge.normalize import MAX_TEXT, clean
+from storage.conversations import load_state, save_state
+from storage.db import session_scope
+from storage.events import claim_event
+from storage.outbox import enqueue
+
+log = logging.getLogger(__name__)
+
+
+class Core:
+    """Platform-neutral message handling with the handlers tried in order."""
+
+    def __init__(self, services: Services, handlers: list[Handler]) -> None:
+        self.services = services
+        self.handlers = handlers
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._locks_guard = threading.Lock()
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks[key]
+
+    def handle(self, msg: IncomingMessage) -> list[Reply]:
+        """Handle one message; return every reply it caused (also stored in the outbox)."""
+        if msg.org not in self.services.kb.organisations:
+            return [Reply(to=msg.address, text=f"Onbekende organisatie '{msg.org}'.")]
+        with self._lock_for(msg.address.key):
+            try:
+                return self._handle_locked(msg)
+            except Exception:
+                # Never a stack trace in a chat; the event claim rolled back, so a platform
+                # retry of this event is handled again instead of lost.
+                log.exception("handling a %s message failed", msg.address.platform)
+                return [Reply(to=msg.address, text=text("error"))]
+
+    def _handle_locked(self, msg: IncomingMessage) -> list[Reply]:
+        with session_scope(self.services.engine) as session:
+            if msg.event_id and not claim_event(session, msg.address.platform, msg.event_id):
+                log.info("duplicate %s event ignored", msg.address.platform)
+                return []
+            state = load_state(session, msg.address.key, msg.org)
+            ctx = Context(msg=msg, state=state, session=session, services=self.services, lang=state.lang)
+            replies = self._route(ctx)
+            save_state(session, state)
+            for reply in replies:
+                enqueue(session, reply, self.services.cipher)
+            return replies
+
+    def _route(self, ctx: Context) -> list[Reply]:
+        if ctx.state.flow:  # an open conversation (e.g. with a trusted person) takes everything
+            return self._dispatch(ctx)
+        early = _check_input(ctx)
+        if early is not None:
+            return early
+        if len(ctx.msg.text) > MAX_TEXT:
+            note = Reply(to=ctx.msg.address, text=text("too_long", ctx.lang))
+            return [note, *self._dispatch(ctx)]
+        return self._dispatch(ctx)
+
+    def _dispatch(self, ctx: Context) -> list[Reply]:
+        for handler in self.handlers:
+            replies = handler.handle(ctx)
+            if replies is not None:
+                return replies
+        return [Reply(to=ctx.msg.address, text=text("unknown_action", ctx.lang))]
+
+
+def _check_input(ctx: Context) -> list[Reply] | None:
+    """Empty or wordless messages get a kind explanation instead of a guess."""
+    if ctx.msg.action:
+        return None
+    cleaned = clean(ctx.msg.text)
+    if not cleaned:
+        return [Reply(to=ctx.msg.address, text=text("empty", ctx.lang))]
+    if not any(ch.isalnum() for ch in cleaned):
+        return [Reply(to=ctx.msg.address, text=text("no_words", ctx.lang))]
+    return None

@@ -1,0 +1,240 @@
+"""The may-I engine: from a message (and a pending question) to an Answer.
+
+Pure apart from reading the YAML once: `KnowledgeBase.answer` takes the text and the pending
+clarification of this user, and returns the answer and the new pending state, so the
+handlers can keep that state in storage and survive a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from knowledge.answer import Answer
+from knowledge.classify import INFO_TOPICS, Signals, build_lexicon_index, read_signals
+from knowledge.evaluate import (
+    clarify_report_type,
+    info_answer,
+    route_answer,
+    rule_answer,
+    uncovered_answer,
+)
+from knowledge.facts import Facts, extract_facts
+from knowledge.loader import KnowledgeBaseError, load, load_vocabulary
+from knowledge.matcher import Analyzed, Corrector, TermIndex
+from knowledge.normalize import detect_language
+from knowledge.schema import REPORT_TYPES, National, Organisation
+
+MIN_INFO_SCORE = 1.0
+
+
+@dataclass
+class Pending:
+    """A question the bot asked and waits for: which fact, for which topic, what is known."""
+
+    need: str  # "value" | "report_type"
+    topic: str | None
+    facts: Facts
+    lang: str
+    matched: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"need": self.need, "topic": self.topic, "facts": self.facts.to_dict(),
+                "lang": self.lang, "matched": list(self.matched)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Pending | None:
+        if not d or "need" not in d:
+            return None
+        return cls(need=d["need"], topic=d.get("topic"), facts=Facts.from_dict(d.get("facts")),
+                   lang=d.get("lang", "nl"), matched=list(d.get("matched") or []))
+
+
+@dataclass
+class Understanding:
+    """What the engine read in a message before looking up rules."""
+
+    kind: str  # rule | route | info | confide | help | greeting | thanks | fallback
+    topic: str | None = None
+    report_type: str | None = None
+    info_item: str | None = None
+    signals: Signals | None = None
+
+
+class KnowledgeBase:
+    """All organisations, the national file and the lexicon, compiled for fast answers."""
+
+    def __init__(self, organisations: dict[str, Organisation], national: National | None,
+                 lexicon: dict[str, Any], vocabulary: set[str] | None = None) -> None:
+        self.organisations = organisations
+        self.national = national
+        self.lexicon_index = build_lexicon_index(lexicon)
+        self._situations: dict[tuple[str, str], TermIndex] = {}
+        self._info: dict[str, TermIndex] = {}
+        lexicon_words = set(self.lexicon_index.vocabulary)
+        national_info = national.info if national else []
+        for slug, org in organisations.items():
+            for topic, spec in org.topics.items():
+                idx = TermIndex((p, s.id, 1.0) for s in spec.situations for p in s.patterns)
+                self._situations[(slug, topic)] = idx
+                lexicon_words |= idx.vocabulary
+            info_idx = TermIndex((p, i.id, 1.0) for i in [*org.info, *national_info] for p in i.patterns)
+            self._info[slug] = info_idx
+            lexicon_words |= info_idx.vocabulary
+        self.corrector = Corrector(lexicon_words, vocabulary or set())
+
+    @classmethod
+    def load(cls, extra_dir: Path | None = None, contacts_file: Path | None = None) -> KnowledgeBase:
+        """Load from YAML; raise KnowledgeBaseError listing every problem."""
+        result = load(extra_dir, contacts_file)
+        if result.errors:
+            raise KnowledgeBaseError(result.errors)
+        return cls(result.organisations, result.national, result.lexicon, load_vocabulary())
+
+    def org(self, slug: str) -> Organisation:
+        return self.organisations[slug]
+
+    # --- understanding ---------------------------------------------------------------------
+
+    def understand(self, slug: str, msg: Analyzed) -> Understanding:
+        """Rank what the message can be and pick the best reading."""
+        sig = read_signals(msg, self.lexicon_index)
+        for topic, idx in ((t, self._situations.get((slug, t))) for t in self.org(slug).topics):
+            if idx is not None:
+                n = len({h.label for h in idx.find(msg)})
+                if n:
+                    sig.topics[topic] = sig.topics.get(topic, 0.0) + n
+        info_scores: dict[str, float] = {}
+        for h in self._info[slug].find(msg):
+            info_scores[h.label] = info_scores.get(h.label, 0.0) + 1.0
+        best_info = max(info_scores, key=lambda k: info_scores[k]) if info_scores else None
+        info_score = info_scores.get(best_info, 0.0) if best_info else 0.0
+        topic, topic_score = sig.best_topic()
+        report, report_score = sig.best_report()
+        asks = sig.cue("ask") or sig.cue("self_report")
+        wants_route = sig.cue("report") and not sig.cue("self_report")
+
+        if sig.cue("confide"):
+            return Understanding("confide", signals=sig)
+        info_topic = self._info_topic(best_info)
+        if best_info and info_score >= MIN_INFO_SCORE and sig.cue("info") and not asks \
+                and (info_topic != "reporting" or not report or not sig.cue("witness")):
+            return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
+        if report and (wants_route or (sig.cue("witness") and not asks) or (report_score >= 2 and not asks)):
+            return Understanding("route", topic="reporting", report_type=report, signals=sig)
+        if wants_route and topic and sig.cue("witness"):
+            return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
+        if best_info and info_score >= MIN_INFO_SCORE and (not topic or info_score * 2 >= topic_score):
+            return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
+        if topic and (topic_score >= 2 or (topic_score > 0 and asks)):
+            return Understanding("rule", topic=topic, signals=sig)
+        if wants_route or sig.topics.get("reporting"):
+            return Understanding("route", topic="reporting", signals=sig)
+        for info_only in INFO_TOPICS:
+            if sig.topics.get(info_only):
+                return Understanding("info", topic=info_only, signals=sig)
+        for kind in ("help", "greeting", "thanks"):
+            if sig.cue(kind):
+                return Understanding(kind, signals=sig)
+        return Understanding("fallback", signals=sig)
+
+    def _info_topic(self, item_id: str | None) -> str | None:
+        for item in [*(i for o in self.organisations.values() for i in o.info),
+                     *(self.national.info if self.national else [])]:
+            if item.id == item_id:
+                return item.topic
+        return None
+
+    # --- answering -------------------------------------------------------------------------
+
+    def answer(self, slug: str, text: str, pending: Pending | None = None) -> tuple[Answer, Pending | None]:
+        """The answer to `text` for organisation `slug`, and what the bot waits for next."""
+        org = self.org(slug)
+        msg = Analyzed(text, self.corrector)
+        lang = detect_language(msg.words)
+        if pending is not None:
+            follow_up = self._follow_up(org, msg, pending)
+            if follow_up is not None:
+                return follow_up
+        understood = self.understand(slug, msg)
+        facts = extract_facts(msg.text)
+        return self._answer_for(org, msg, understood, facts, lang)
+
+    def _answer_for(self, org: Organisation, msg: Analyzed, u: Understanding, facts: Facts,
+                    lang: str) -> tuple[Answer, Pending | None]:
+        if u.kind == "rule" and u.topic:
+            matched = self._matched_situations(org.org, u.topic, msg)
+            answer = rule_answer(org, self.national, u.topic, matched, facts, lang)
+            if answer.intent == "clarify":
+                return answer, Pending("value", u.topic, facts, lang, sorted(matched))
+            return answer, None
+        if u.kind == "route":
+            if u.report_type:
+                return route_answer(org, self.national, u.report_type, facts, lang), None
+            return clarify_report_type(lang), Pending("report_type", "reporting", facts, lang)
+        if u.kind == "info":
+            if u.info_item:
+                found = info_answer(org, self.national, u.info_item, lang)
+                if found is not None:
+                    return found, None
+            return uncovered_answer(org, self.national, u.topic, lang), None
+        return Answer(intent=u.kind, lang=lang), None
+
+    def _matched_situations(self, slug: str, topic: str, msg: Analyzed) -> set[str]:
+        idx = self._situations.get((slug, topic))
+        if idx is None:
+            return set()
+        return {str(h.label) for h in idx.find(msg) if not h.negated}
+
+    def _follow_up(self, org: Organisation, msg: Analyzed, pending: Pending) -> tuple[Answer, Pending | None] | None:
+        """Take the answer to the bot's question; None when the user asked something new."""
+        lang = pending.lang
+        if pending.need == "value":
+            new = extract_facts(msg.text, expecting_value=True)
+            if new.has_value or new.value_unknowable or _is_short_detail(msg, new):
+                facts = pending.facts.merged(new)
+                answer = rule_answer(org, self.national, pending.topic or "gifts", set(pending.matched),
+                                     facts, lang)
+                if answer.intent == "clarify":
+                    return answer, Pending("value", pending.topic, facts, lang, pending.matched)
+                return answer, None
+            return None
+        if pending.need == "report_type":
+            sig = read_signals(msg, self.lexicon_index)
+            report, _ = sig.best_report()
+            if report:
+                return route_answer(org, self.national, report, pending.facts, lang), None
+        return None
+
+    def apply_action(self, slug: str, action: str, pending: Pending | None) -> tuple[Answer, Pending | None] | None:
+        """A button press: 'value:le:50', 'value:gt:50', 'value:unknown', 'report:<type>'."""
+        org = self.org(slug)
+        kind, _, rest = action.partition(":")
+        if kind == "report" and rest in REPORT_TYPES:
+            facts = pending.facts if pending else Facts()
+            lang = pending.lang if pending else "nl"
+            return route_answer(org, self.national, rest, facts, lang), None
+        if kind == "value" and pending is not None and pending.need == "value":
+            how, _, amount = rest.partition(":")
+            if how == "unknown":
+                new = Facts(value_unknowable=True)
+            else:
+                try:
+                    n = float(amount)
+                except ValueError:
+                    return None
+                new = Facts(value_low=0.0, value_high=n) if how == "le" else Facts(value_low=n + 0.01,
+                                                                                      value_high=float("inf"))
+            facts = pending.facts.merged(new)
+            answer = rule_answer(org, self.national, pending.topic or "gifts", set(pending.matched),
+                                 facts, pending.lang)
+            return answer, (Pending("value", pending.topic, facts, pending.lang, pending.matched)
+                            if answer.intent == "clarify" else None)
+        return None
+
+
+def _is_short_detail(msg: Analyzed, new: Facts) -> bool:
+    """A short reply that adds a decisive fact ('het kwam naar mijn huis') answers the question."""
+    return len(msg.words) <= 12 and (new.cash or new.sent_home or new.during_tender or new.recurring
+                                     or new.shared_openly)

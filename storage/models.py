@@ -1,0 +1,69 @@
+"""The tables: the database is the single source of truth for every conversation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class ConversationState(SQLModel, table=True):
+    """Per user: the pending clarifying question and the facts gathered so far."""
+
+    __tablename__ = "conversation_state"
+    user_key: str = Field(primary_key=True, max_length=200)
+    org: str = Field(max_length=100)
+    lang: str = Field(default="nl", max_length=5)
+    pending: dict | None = Field(default=None, sa_column=Column(JSON))
+    flow: str | None = Field(default=None, max_length=40)  # active flow, e.g. "confide"
+    flow_data: dict | None = Field(default=None, sa_column=Column(JSON))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Platform event ids already handled: a retried event is answered once."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    event_id: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A reply stored before it is sent; a sender delivers it, retries it, marks it delivered."""
+
+    __tablename__ = "outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20, index=True)
+    recipient: str = Field(max_length=200)  # platform user id (or chat id)
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON, encrypted when confidential
+    encrypted: bool = False
+    status: str = Field(default="pending", max_length=20, index=True)  # pending|sending|delivered|failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
+    platform_message_id: str | None = Field(default=None, max_length=200)
+
+
+class RoleAssignment(SQLModel, table=True):
+    """A trusted person or coordinator of an organisation, with their platform address."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (UniqueConstraint("org", "role", "platform", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org: str = Field(max_length=100, index=True)
+    role: str = Field(max_length=40)  # trusted_person | coordinator | manager | admin
+    platform: str = Field(max_length=20)
+    user_id: str = Field(max_length=200)
+    display_name: str | None = Field(default=None, max_length=200)
+    available: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
