@@ -51,7 +51,8 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     delivered_at: datetime | None = None
-    platform_message_id: str | None = Field(default=None, max_length=200)
+    platform_message_id: str | None = Field(default=None, max_length=200, index=True)
+    tag: str | None = Field(default=None, max_length=200, index=True)  # e.g. "case:<id>", in clear
 
 
 class RoleAssignment(SQLModel, table=True):

@@ -76,7 +76,7 @@ def enqueue(session: Session, reply: Reply, cipher: Cipher | None) -> OutboxMess
             raise MissingKeyError("confidential content needs an encryption key")
         body, encrypted = cipher.encrypt(body), True
     row = OutboxMessage(platform=reply.to.platform, recipient=reply.to.chat or reply.to.user,
-                        payload=body, encrypted=encrypted)
+                        payload=body, encrypted=encrypted, tag=reply.tag)
     session.add(row)
     session.flush()
     return row
@@ -165,3 +165,12 @@ def deliver_due(engine: Engine, platform: str, send: Callable[[Reply], str | Non
         mark_delivered(engine, row.id, message_id)
         delivered += 1
     return delivered
+
+
+def tag_of_sent_message(engine: Engine, platform: str, platform_message_id: str) -> str | None:
+    """The tag of a delivered message (e.g. "case:<id>"), so a reply to it can be routed."""
+    with session_scope(engine) as session:
+        return session.execute(
+            select(OutboxMessage.tag).where(OutboxMessage.platform == platform,
+                                            OutboxMessage.platform_message_id == platform_message_id)
+            .order_by(OutboxMessage.id.desc()).limit(1)).scalar_one_or_none()
