@@ -128,7 +128,7 @@ class Corrector:
 
     @lru_cache(maxsize=50000)  # noqa: B019 - one corrector per process, bounded cache
     def correct(self, word: str) -> str:
-        if len(word) < 5 or word.isdigit() or word in self._known or stem(word) in self._known:
+        if len(word) < 5 or len(word) > 30 or word.isdigit() or word in self._known or stem(word) in self._known:
             return word
         best = process.extractOne(word, self._choices, scorer=DamerauLevenshtein.normalized_similarity,
                                   score_cutoff=0.8)
