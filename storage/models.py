@@ -9,7 +9,8 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Aware UTC: sqlmodel (>= 0.0.50) stores datetimes as UTC and refuses naive values."""
+    return datetime.now(UTC)
 
 
 class ConversationState(SQLModel, table=True):
