@@ -97,8 +97,9 @@ class KnowledgeBase:
 
     # --- understanding ---------------------------------------------------------------------
 
-    def understand(self, slug: str, msg: Analyzed) -> Understanding:
+    def understand(self, slug: str, msg: Analyzed, facts: Facts | None = None) -> Understanding:
         """Rank what the message can be and pick the best reading."""
+        facts = facts if facts is not None else extract_facts(msg.text)
         sig = read_signals(msg, self.lexicon_index)
         for topic, idx in ((t, self._situations.get((slug, t))) for t in self.org(slug).topics):
             if idx is not None:
@@ -112,8 +113,9 @@ class KnowledgeBase:
         info_score = info_scores.get(best_info, 0.0) if best_info else 0.0
         topic, topic_score = sig.best_topic()
         report, report_score = sig.best_report()
-        asks = sig.cue("ask") or sig.cue("self_report")
-        wants_route = sig.cue("report") and not sig.cue("self_report")
+        self_report = sig.cue("self_report") and not sig.cue("where")
+        asks = sig.cue("ask") or self_report
+        wants_route = sig.cue("report") and not self_report
 
         if sig.cue("confide"):
             return Understanding("confide", signals=sig)
@@ -127,7 +129,8 @@ class KnowledgeBase:
             return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
         if best_info and info_score >= MIN_INFO_SCORE and (not topic or info_score * 2 >= topic_score):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
-        if topic and (topic_score >= 2 or (topic_score > 0 and asks)):
+        in_context = asks or sig.outsider or sig.insider or facts.giver is not None or sig.cue("witness")
+        if topic and in_context and (topic_score >= 2 or (topic_score > 0 and asks)):
             return Understanding("rule", topic=topic, signals=sig)
         if wants_route or sig.topics.get("reporting"):
             return Understanding("route", topic="reporting", signals=sig)
@@ -157,8 +160,8 @@ class KnowledgeBase:
             follow_up = self._follow_up(org, msg, pending)
             if follow_up is not None:
                 return follow_up
-        understood = self.understand(slug, msg)
         facts = extract_facts(msg.text)
+        understood = self.understand(slug, msg, facts)
         return self._answer_for(org, msg, understood, facts, lang)
 
     def _answer_for(self, org: Organisation, msg: Analyzed, u: Understanding, facts: Facts,

@@ -264,6 +264,17 @@ _GIVERS = (
 )
 
 
+_CHANNEL_WORD = re.compile(r"\b(via|bij|naar|aan|met|to|with|through|tell)\s+$")
+
+
+def _manager_involved(text: str) -> bool:
+    """The manager is part of the problem, not merely the place to report ('via mijn leidinggevende')."""
+    for m in re.finditer(_MANAGER, text):
+        if not _CHANNEL_WORD.search(text[max(0, m.start() - 12):m.start()]):
+            return True
+    return False
+
+
 def extract_facts(text: str, expecting_value: bool = False) -> Facts:
     """All facts stated in normalised `text`."""
     amount = extract_amount(text, expecting_value)
@@ -277,7 +288,7 @@ def extract_facts(text: str, expecting_value: bool = False) -> Facts:
         during_tender=_any(text, _TENDER),
         recurring=_any(text, _RECURRING),
         shared_openly=_any(text, _SHARED),
-        manager_involved=_any(text, _MANAGER),
+        manager_involved=_manager_involved(text),
         giver=giver,
         value_unknowable=amount is None and expecting_value and _any(text, _DONT_KNOW),
     )
