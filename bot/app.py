@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
+from bot.reminder_service import reminder_config
 from bot.settings import Settings
 from handlers.ask import AskHandler
 from handlers.context import Handler, Services
 from handlers.dispatcher import Core
+from handlers.reminders import ReminderHandler
 from knowledge.engine import KnowledgeBase
 from storage.crypto import Cipher, MissingKeyError
 from storage.db import make_engine
@@ -26,12 +28,13 @@ def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Servi
         except MissingKeyError as exc:
             log.error("encryption key rejected: %s", exc)
     return Services(kb=kb, engine=engine, cipher=cipher,
-                    options={"retention_days": settings.retention_days})
+                    options={"retention_days": settings.retention_days,
+                             "reminders": reminder_config(settings)})
 
 
 def build_handlers(services: Services) -> list[Handler]:
     """The conversation flows, most specific first; the question answerer last."""
-    return [AskHandler()]
+    return [ReminderHandler(), AskHandler()]
 
 
 def build_core(settings: Settings, kb: KnowledgeBase | None = None) -> Core:

@@ -24,6 +24,22 @@ class Settings(BaseSettings):
         "", description="comma-separated Fernet keys, newest first; needed for confidential talks")
     retention_days: int = Field(365, description="content of closed cases is purged after this")
     log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING, ERROR")
+    # Reminders (issue 4): times are Europe/Amsterdam
+    reminder_tick_seconds: float = Field(
+        30.0, gt=0, description="how often a bot process checks for due reminders")
+    reminder_time: str = Field(
+        "09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="default time of day (HH:MM)")
+    reminder_weekday: str = Field("mon", pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$",
+                                  description="agenda reminders come on the first such weekday of the month")
+    reminder_agenda_start_month: int = Field(3, ge=1, le=12, description="first month of the agenda cycle")
+    reminder_agenda_default_times: int = Field(
+        1, ge=1, le=12, description="agenda reminders a year when the knowledge base names no frequency")
+    reminder_report_date: str = Field("01-15", pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$",
+                                      description="MM-DD on which report reminders come")
+    reminder_late_after_minutes: int = Field(
+        15, ge=1, description="a reminder this much overdue is marked late")
+    reminder_snooze_days: int = Field(7, ge=1, description="'herinner me over een week'")
+    reminder_auto_seed: bool = Field(True, description="create default reminders for newly registered people")
 
     def resolved_database_url(self) -> str:
         if self.database_url:

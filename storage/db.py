@@ -14,7 +14,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
-from storage import models  # noqa: F401 - registers the tables
+from storage import (
+    models,  # noqa: F401 - registers the tables
+    reminders,  # noqa: F401 - registers the reminder tables
+)
 
 
 def sqlite_url(path: Path) -> str:

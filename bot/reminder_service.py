@@ -1,0 +1,116 @@
+"""The reminder clock of a bot process: APScheduler wakes it, the database decides what is due.
+
+Each process (the Slack bot, the Telegram bot, `integrity-bot reminders run`) may run one.
+APScheduler keeps a single interval job in memory — no shared job store, which sends
+duplicates across processes — and every tick reads the reminder rows, claims due
+occurrences and enqueues them in the outbox. `misfire_grace_time=None` and `coalesce=True`:
+a tick that was late (a suspended laptop, a busy machine) still runs, once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.settings import Settings
+from handlers.context import Services
+from handlers.dispatcher import Core
+from handlers.reminder_jobs import TickResult, run_due, settle
+from handlers.reminder_seed import seed_org
+from handlers.schedule import TZ, ReminderConfig, as_utc
+from handlers.types import Reply
+from storage.db import session_scope
+from storage.outbox import deliver_due
+
+log = logging.getLogger(__name__)
+
+SEED_EVERY = timedelta(hours=1)
+
+
+def reminder_config(settings: Settings) -> ReminderConfig:
+    """The INTEGRITY_REMINDER_* settings as the reminder code reads them."""
+    return ReminderConfig(
+        tick_seconds=settings.reminder_tick_seconds, time_of_day=settings.reminder_time,
+        weekday=settings.reminder_weekday, agenda_start_month=settings.reminder_agenda_start_month,
+        agenda_default_times=settings.reminder_agenda_default_times,
+        report_date=settings.reminder_report_date, late_after_minutes=settings.reminder_late_after_minutes,
+        snooze_days=settings.reminder_snooze_days, auto_seed=settings.reminder_auto_seed)
+
+
+class ReminderService:
+    """Runs `tick` every `config.tick_seconds` in a background thread (and once at start)."""
+
+    def __init__(self, services: Services, config: ReminderConfig,
+                 console_send: Callable[[Reply], str | None] | None = None) -> None:
+        self.services = services
+        self.config = config
+        self.console_send = console_send  # set in the process that shows console users' messages
+        self._scheduler: BackgroundScheduler | None = None
+        self._last_seed: datetime | None = None
+        self._lock = threading.Lock()
+        self.ticks = 0
+
+    def seed_all(self, now: datetime) -> int:
+        """Create missing default reminders for everyone registered, in every organisation."""
+        created = 0
+        for org in self.services.kb.organisations.values():
+            with session_scope(self.services.engine) as session:
+                created += len(seed_org(session, org, self.config, now))
+        return created
+
+    def tick(self) -> TickResult:
+        """One pass: (re)seed now and then, send what is due, record outcomes, show console ones."""
+        with self._lock:
+            now = as_utc(self.services.clock())
+            if self.config.auto_seed and (self._last_seed is None or now - self._last_seed >= SEED_EVERY):
+                created = self.seed_all(now)
+                self._last_seed = now
+                if created:
+                    log.info("reminders: %d default reminder(s) created", created)
+            result = run_due(self.services, self.config, now)
+            if self.console_send is not None:
+                deliver_due(self.services.engine, "console", self.console_send, self.services.cipher,
+                            limit=1000)
+            result.notices = settle(self.services, now)
+            if self.console_send is not None and result.notices:
+                deliver_due(self.services.engine, "console", self.console_send, self.services.cipher,
+                            limit=1000)
+            self.ticks += 1
+            log.debug("reminder tick %d: %d sent, %d late, %d notices", self.ticks, len(result.sent),
+                      result.late, result.notices)
+            return result
+
+    def _safe_tick(self) -> None:
+        try:
+            self.tick()
+        except Exception:  # the clock must keep running; the next tick retries
+            log.exception("reminder tick failed")
+
+    def start(self) -> ReminderService:
+        scheduler = BackgroundScheduler(timezone=TZ)  # in-memory job store: the DB holds the truth
+        scheduler.add_job(self._safe_tick, IntervalTrigger(seconds=self.config.tick_seconds, timezone=TZ),
+                          id="reminder-tick", next_run_time=datetime.now(TZ),
+                          misfire_grace_time=None, coalesce=True, max_instances=1)
+        scheduler.start()
+        self._scheduler = scheduler
+        return self
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+            self._scheduler = None
+
+
+def start_reminder_service(core: Core, settings: Settings | None = None,
+                           console_send: Callable[[Reply], str | None] | None = None) -> ReminderService:
+    """Start the reminder clock in this process (the Slack and Telegram commands call this)."""
+    settings = settings or Settings()
+    config = core.services.options.get("reminders")
+    if not isinstance(config, ReminderConfig):
+        config = reminder_config(settings)
+    return ReminderService(core.services, config, console_send).start()

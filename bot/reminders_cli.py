@@ -1,0 +1,127 @@
+"""`integrity-bot reminders list | seed | run`: see, create and send the reminders."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from typing import IO
+
+from bot.settings import Settings
+from handlers.reminder_seed import seed_org
+from handlers.reminder_texts import KIND_LABEL, describe_schedule
+from handlers.schedule import as_utc, fmt_date
+from handlers.types import Reply
+from storage.db import session_scope
+from storage.reminders import reminders_of
+
+
+def _core(settings: Settings, org: str | None):  # type: ignore[no-untyped-def]
+    from bot.cli import _load_core
+
+    return _load_core(settings, org)
+
+
+def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    core = _core(settings, args.org)
+    if core is None:
+        return 2
+    org = core.services.kb.org(args.org)
+    with session_scope(core.services.engine) as session:
+        rows = reminders_of(session, args.org)
+        if not rows:
+            print(f"Geen herinneringen voor {org.name}. Registreer coördinatoren en voer uit: "
+                  f"integrity-bot reminders seed --org {args.org}")
+            return 0
+        print(f"Herinneringen van {org.name} (Nederlandse tijd):")
+        for r in rows:
+            who = r.display_name or r.user_id
+            label = KIND_LABEL[r.kind]["nl"]
+            if r.kind == "report":
+                label = f"{label} {r.key.split(':', 1)[1]}"
+            if not r.active:
+                status = {"unreachable": "GESTOPT: niet bereikbaar", "no_role": "gestopt: geen rol meer"}.get(
+                    r.note or "", "uitgezet")
+            elif r.kind == "case_term":
+                status = f"aan, termijnen om {r.time_of_day} op werkdagen"
+            else:
+                status = (describe_schedule(r.kind, r.months, r.weekday, r.day, r.time_of_day,
+                                            r.every_years, "nl")
+                          + (f"; volgende: {fmt_date(r.next_due_at)}" if r.next_due_at else ""))
+                if r.snooze_at:
+                    status += f"; uitgesteld tot {fmt_date(r.snooze_at)}"
+            print(f"#{r.id:<4} {label:<34} {who} ({r.platform}, {r.role})\n       {status}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    core = _core(settings, args.org)
+    if core is None:
+        return 2
+    from bot.reminder_service import reminder_config
+
+    config = reminder_config(settings)
+    org = core.services.kb.org(args.org)
+    with session_scope(core.services.engine) as session:
+        created = seed_org(session, org, config, as_utc(core.services.clock()))
+    if not created:
+        print(f"Niets nieuws: iedereen met een rol in {org.name} heeft de standaardherinneringen al "
+              f"(of er zijn geen coördinatoren, leidinggevenden of vertrouwenspersonen geregistreerd).")
+    for s in created:
+        print(f"+ {KIND_LABEL[s.kind]['nl']} ({s.key}) voor {s.display_name or s.user_id} ({s.platform})")
+    if not org.agenda:
+        print(f"Let op: de kennisbank van {org.name} noemt geen agendafrequentie; "
+              f"standaard {config.agenda_default_times}× per jaar (INTEGRITY_REMINDER_AGENDA_DEFAULT_TIMES).")
+    return 0
+
+
+def _printer(out: IO[str], jsonl: bool, lock: threading.Lock):  # type: ignore[no-untyped-def]
+    """Shows reminders for console users: the console's sender in the reminder process."""
+
+    def send(reply: Reply) -> None:
+        with lock:
+            if jsonl:
+                out.write(json.dumps({"replies": [reply.contract()]}, ensure_ascii=False) + "\n")
+            else:
+                out.write(f"\n[aan {reply.to.platform}:{reply.to.user}]\n{reply.text}\n")
+                for b in reply.buttons:
+                    out.write(f"  [{b.label}] (actie: {b.id})\n")
+            out.flush()
+
+    return send
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    core = _core(settings, None)
+    if core is None:
+        return 2
+    from bot.reminder_service import start_reminder_service
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    service = start_reminder_service(core, settings, _printer(sys.stdout, args.jsonl, threading.Lock()))
+    print(f"Herinneringen lopen (controle elke {settings.reminder_tick_seconds:g} s); Ctrl-C stopt.",
+          file=sys.stderr, flush=True)
+    try:
+        stop.wait()
+    finally:
+        service.shutdown()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    rem = sub.add_parser("reminders", help="reminders for coordinators and trusted persons")
+    rsub = rem.add_subparsers(dest="reminders_command", required=True)
+    p = rsub.add_parser("list", help="every reminder of an organisation and when it comes next")
+    p.add_argument("--org", required=True, help="organisation slug, e.g. ommen")
+    p.set_defaults(func=cmd_list)
+    p = rsub.add_parser("seed", help="create the default reminders from the knowledge base for the "
+                                     "registered coordinators, managers and trusted persons")
+    p.add_argument("--org", required=True, help="organisation slug, e.g. ommen")
+    p.set_defaults(func=cmd_seed)
+    p = rsub.add_parser("run", help="run the reminder clock (also shows reminders for console users)")
+    p.add_argument("--jsonl", action="store_true", help="console reminders as JSON lines")
+    p.set_defaults(func=cmd_run)

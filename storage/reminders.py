@@ -1,0 +1,217 @@
+"""Reminder tables: each reminder is a row with its schedule and next due time; each occurrence
+is claimed once in `reminder_delivery` before it is sent.
+
+The database, not a scheduler's job store, is the source of truth: APScheduler only wakes each
+bot process up. Two processes that find the same occurrence due both try to insert its
+(reminder, occurrence) row with INSERT … ON CONFLICT DO NOTHING RETURNING; only the one that gets
+a row back sends it. The claim, the outbox message and the advanced `next_due_at` are written in
+one transaction, so a crash rolls all three back and the occurrence is claimed again later.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, Session, SQLModel
+
+from storage.models import OutboxMessage, RoleAssignment
+
+KINDS = ("agenda", "report", "case_term")
+CLAIMER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def now_utc() -> datetime:
+    """Aware UTC: sqlmodel's datetime columns refuse naive values."""
+    return datetime.now(UTC)
+
+
+class Reminder(SQLModel, table=True):
+    """One person's subscription to one kind of reminder of an organisation, with its schedule."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("org", "kind", "key", "platform", "user_id"),
+                      Index("ix_reminder_due", "active", "next_due_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    org: str = Field(max_length=100, index=True)
+    kind: str = Field(max_length=20)  # agenda | report | case_term
+    key: str = Field(max_length=120)  # "agenda", "report:<duty id>", "case_terms"
+    role: str = Field(max_length=40)  # the role it was created for
+    platform: str = Field(max_length=20)
+    user_id: str = Field(max_length=200)
+    display_name: str | None = Field(default=None, max_length=200)
+    # schedule, Europe/Amsterdam: months "3,9"; agenda on the first <weekday>, reports on <day>
+    months: str = Field(default="1", max_length=40)
+    weekday: str | None = Field(default=None, max_length=3)
+    day: int | None = None
+    time_of_day: str = Field(default="09:00", max_length=5)
+    every_years: int = 1
+    start_year: int | None = None
+    next_due_at: datetime | None = None  # UTC; None for case terms (computed from cases)
+    snooze_at: datetime | None = None  # "remind me in a week"
+    snooze_of: int | None = None  # the delivery that was snoozed
+    active: bool = True  # subscribed
+    note: str | None = Field(default=None, max_length=40)  # why off: unsubscribed|unreachable|no_role
+    state: dict | None = Field(default=None, sa_column=Column(JSON))  # dilemma / work form rotation
+    created_at: datetime = Field(default_factory=now_utc)
+    updated_at: datetime = Field(default_factory=now_utc)
+
+
+class ReminderDelivery(SQLModel, table=True):
+    """One occurrence of a reminder, claimed by exactly one process."""
+
+    __tablename__ = "reminder_delivery"
+    __table_args__ = (UniqueConstraint("reminder_id", "occurrence"),)
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id", index=True)
+    occurrence: str = Field(max_length=160)  # due time (ISO, UTC) or "case:<id>:<term>:<stage>"
+    due_at: datetime
+    status: str = Field(default="claimed", max_length=20, index=True)
+    # claimed → enqueued → delivered | failed;  skipped (no longer valid when it fell due)
+    claimed_at: datetime = Field(default_factory=now_utc)
+    claimed_by: str = Field(default=CLAIMER, max_length=120)
+    late: bool = False
+    outbox_id: int | None = None
+    detail: dict | None = Field(default=None, sa_column=Column(JSON))  # dilemma, work form, case term
+    done_at: datetime | None = None
+    snoozed_at: datetime | None = None
+
+
+class ReminderNotice(SQLModel, table=True):
+    """An administrator was told about an unreachable recipient: told once, never again."""
+
+    __tablename__ = "reminder_notice"
+    __table_args__ = (UniqueConstraint("org", "platform", "user_id", "reason"),)
+    id: int | None = Field(default=None, primary_key=True)
+    org: str = Field(max_length=100)
+    platform: str = Field(max_length=20)
+    user_id: str = Field(max_length=200)
+    reason: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=now_utc)
+
+
+def _insert(session: Session, table: Any) -> Any:
+    """INSERT … ON CONFLICT for this database (SQLite and PostgreSQL both have it)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise RuntimeError(f"reminders need SQLite or PostgreSQL, not {dialect}")
+
+
+def claim_occurrence(session: Session, reminder_id: int, occurrence: str, due_at: datetime,
+                     late: bool, now: datetime) -> ReminderDelivery | None:
+    """Claim one occurrence for this process; None when another process already has it."""
+    stmt = (_insert(session, ReminderDelivery.__table__)
+            .values(reminder_id=reminder_id, occurrence=occurrence, due_at=due_at, status="claimed",
+                    claimed_at=now, claimed_by=CLAIMER, late=late)
+            .on_conflict_do_nothing(index_elements=["reminder_id", "occurrence"])
+            .returning(ReminderDelivery.__table__.c.id))
+    new_id = session.execute(stmt).scalar_one_or_none()
+    if new_id is None:
+        return None
+    return session.get(ReminderDelivery, new_id)
+
+
+def claimed(session: Session, reminder_id: int, occurrence: str) -> bool:
+    return session.execute(select(ReminderDelivery.id).where(
+        ReminderDelivery.reminder_id == reminder_id,
+        ReminderDelivery.occurrence == occurrence)).first() is not None
+
+
+def create_reminder(session: Session, **fields: Any) -> bool:
+    """Insert a reminder unless this person already has it (then nothing changes): True if new."""
+    now = now_utc()
+    values = {"created_at": now, "updated_at": now, "active": True, **fields}
+    stmt = (_insert(session, Reminder.__table__).values(**values)
+            .on_conflict_do_nothing(index_elements=["org", "kind", "key", "platform", "user_id"])
+            .returning(Reminder.__table__.c.id))
+    return session.execute(stmt).scalar_one_or_none() is not None
+
+
+def due_ids(session: Session, now: datetime) -> list[int]:
+    """Scheduled reminders whose next occurrence or snooze has come."""
+    return list(session.execute(
+        select(Reminder.id).where(
+            Reminder.active.is_(True), Reminder.kind != "case_term",
+            (Reminder.next_due_at <= now) | (Reminder.snooze_at <= now),
+        ).order_by(Reminder.next_due_at)).scalars())
+
+
+def reminders_of(session: Session, org: str | None = None, platform: str | None = None,
+                 user_id: str | None = None, kind: str | None = None) -> list[Reminder]:
+    q = select(Reminder)
+    if org is not None:
+        q = q.where(Reminder.org == org)
+    if platform is not None:
+        q = q.where(Reminder.platform == platform)
+    if user_id is not None:
+        q = q.where(Reminder.user_id == user_id)
+    if kind is not None:
+        q = q.where(Reminder.kind == kind)
+    return list(session.execute(q.order_by(Reminder.org, Reminder.kind, Reminder.id)).scalars())
+
+
+def roles_of(session: Session, org: str, platform: str, user_id: str) -> list[RoleAssignment]:
+    return list(session.execute(select(RoleAssignment).where(
+        RoleAssignment.org == org, RoleAssignment.platform == platform,
+        RoleAssignment.user_id == user_id)).scalars())
+
+
+def people(session: Session, org: str, roles: tuple[str, ...]) -> list[RoleAssignment]:
+    return list(session.execute(select(RoleAssignment).where(
+        RoleAssignment.org == org, RoleAssignment.role.in_(roles)).order_by(RoleAssignment.id)).scalars())
+
+
+def rotate(reminder: Reminder, name: str, ids: list[str]) -> str | None:
+    """The next id of `ids` not used yet by this reminder; starts over when all were used.
+
+    Stored on the reminder (state[name]), so the rotation survives restarts and is per person:
+    every team meeting of this coordinator gets a dilemma it has not discussed before.
+    """
+    if not ids:
+        return None
+    state = dict(reminder.state or {})
+    used = [i for i in state.get(name, []) if i in ids]
+    fresh = [i for i in ids if i not in used]
+    if not fresh:
+        used, fresh = [], list(ids)
+    choice = fresh[0]
+    state[name] = [*used, choice]
+    reminder.state = state  # a new dict, so SQLAlchemy sees the change
+    return choice
+
+
+def latest_open_delivery(session: Session, platform: str, user_id: str, within: timedelta,
+                         now: datetime) -> ReminderDelivery | None:
+    """The newest agenda or report reminder this person got and has not marked done."""
+    return session.execute(
+        select(ReminderDelivery).join(Reminder, Reminder.id == ReminderDelivery.reminder_id).where(
+            Reminder.platform == platform, Reminder.user_id == user_id, Reminder.kind != "case_term",
+            ReminderDelivery.status.in_(("enqueued", "delivered")), ReminderDelivery.done_at.is_(None),
+            ReminderDelivery.claimed_at >= now - within,
+        ).order_by(ReminderDelivery.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def unsettled(session: Session) -> list[tuple[ReminderDelivery, str]]:
+    """Enqueued deliveries whose outbox message has been delivered or has failed for good."""
+    rows = session.execute(
+        select(ReminderDelivery, OutboxMessage.status).join(
+            OutboxMessage, OutboxMessage.id == ReminderDelivery.outbox_id).where(
+            ReminderDelivery.status == "enqueued",
+            OutboxMessage.status.in_(("delivered", "failed")))).all()
+    return [(d, s) for d, s in rows]
+
+
+def notice_once(session: Session, org: str, platform: str, user_id: str, reason: str) -> bool:
+    """Record that the administrator is told about this person; False if that already happened."""
+    stmt = (_insert(session, ReminderNotice.__table__)
+            .values(org=org, platform=platform, user_id=user_id, reason=reason, created_at=now_utc())
+            .on_conflict_do_nothing(index_elements=["org", "platform", "user_id", "reason"])
+            .returning(ReminderNotice.__table__.c.id))
+    return session.execute(stmt).scalar_one_or_none() is not None
