@@ -7,6 +7,7 @@ import logging
 from bot.reminder_service import reminder_config
 from bot.settings import Settings
 from handlers.ask import AskHandler
+from handlers.confide import ConfideHandler
 from handlers.context import Handler, Services
 from handlers.dispatcher import Core
 from handlers.reminders import ReminderHandler
@@ -34,7 +35,7 @@ def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Servi
 
 def build_handlers(services: Services) -> list[Handler]:
     """The conversation flows, most specific first; the question answerer last."""
-    return [ReminderHandler(), AskHandler()]
+    return [ReminderHandler(), ConfideHandler(), AskHandler()]
 
 
 def build_core(settings: Settings, kb: KnowledgeBase | None = None) -> Core:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
 from storage import (
+    cases,  # noqa: F401 - registers the confidential-case tables
     models,  # noqa: F401 - registers the tables
     reminders,  # noqa: F401 - registers the reminder tables
 )

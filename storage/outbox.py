@@ -75,7 +75,10 @@ def enqueue(session: Session, reply: Reply, cipher: Cipher | None) -> OutboxMess
         if cipher is None:
             raise MissingKeyError("confidential content needs an encryption key")
         body, encrypted = cipher.encrypt(body), True
-    row = OutboxMessage(platform=reply.to.platform, recipient=reply.to.chat or reply.to.user,
+    # A sealed message (to the employee of a confidential case) keeps its recipient only inside
+    # the encrypted payload: a copy of the database must not show who talks to a trusted person.
+    sealed = encrypted and (reply.tag or "").startswith("sealed:")
+    row = OutboxMessage(platform=reply.to.platform, recipient="" if sealed else reply.to.chat or reply.to.user,
                         payload=body, encrypted=encrypted, tag=reply.tag)
     session.add(row)
     session.flush()
