@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -15,12 +16,20 @@ def claim_event(session: Session, platform: str, event_id: str) -> bool:
     """True the first time (platform, event_id) is seen in this transaction's database.
 
     The row is inserted in the caller's transaction: if handling fails and rolls back, the
-    claim goes too, so a retry of the event is handled instead of dropped.
+    claim goes too, so a retry of the event is handled instead of dropped. No savepoint: on
+    SQLite (pysqlite) a SAVEPOINT opening the transaction commits it on release, which kept
+    the claim of a failed attempt and dropped Slack's retry.
     """
+    values = {"platform": platform, "event_id": event_id, "created_at": utcnow()}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        ins = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        stmt = ins(ProcessedEvent).values(**values).on_conflict_do_nothing(
+            index_elements=["platform", "event_id"])
+        return (session.execute(stmt).rowcount or 0) == 1
     try:
         with session.begin_nested():
-            session.execute(insert(ProcessedEvent).values(platform=platform, event_id=event_id,
-                                                          created_at=utcnow()))
+            session.execute(insert(ProcessedEvent).values(**values))
         return True
     except IntegrityError:
         return False
