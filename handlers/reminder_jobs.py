@@ -33,7 +33,7 @@ from handlers.schedule import ReminderConfig, as_utc, cron_trigger, local_at, ne
 from handlers.types import Address, Reply
 from knowledge.schema import Organisation
 from storage.db import session_scope
-from storage.models import ConversationState, RoleAssignment
+from storage.models import ConversationState
 from storage.outbox import enqueue
 from storage.reminders import (
     Reminder,
@@ -116,6 +116,7 @@ def _fire(session: Session, services: Services, config: ReminderConfig, rid: int
     if delivery is None:
         return  # another process has this occurrence
     session.refresh(r, with_for_update=True)
+    earlier = session.get(ReminderDelivery, r.snooze_of) if snoozed and r.snooze_of else None
     _advance(r, snoozed, due, now)
     org = services.kb.organisations.get(r.org)
     if org is None or not roles_of(session, r.org, r.platform, r.user_id):
@@ -126,7 +127,7 @@ def _fire(session: Session, services: Services, config: ReminderConfig, rid: int
         log.info("reminder %s skipped: recipient no longer holds a role", rid)
         return
     lang = recipient_lang(session, r.platform, r.user_id)
-    text, detail = _compose(session, org, r, due, snoozed, config, lang)
+    text, detail = _compose(session, org, r, due, earlier, config, lang)
     lines = preamble(due if late else None, snoozed, lang)
     assert delivery.id is not None
     reply = Reply(to=Address(r.platform, r.user_id), text="\n".join([*lines, text]) if lines else text,
@@ -148,10 +149,9 @@ def _advance(r: Reminder, snoozed: bool, due: datetime, now: datetime) -> None:
     r.next_due_at = next_fire(trigger_of(r), max(due, now))
 
 
-def _compose(session: Session, org: Organisation, r: Reminder, due: datetime, snoozed: bool,
-             config: ReminderConfig, lang: str) -> tuple[str, dict]:
-    """The reminder text and what it contained (so a snoozed reminder repeats the same item)."""
-    earlier = session.get(ReminderDelivery, r.snooze_of) if snoozed and r.snooze_of else None
+def _compose(session: Session, org: Organisation, r: Reminder, due: datetime,
+             earlier: ReminderDelivery | None, config: ReminderConfig, lang: str) -> tuple[str, dict]:
+    """The reminder text and what it contained (a snoozed reminder repeats `earlier`'s item)."""
     if r.kind == "agenda":
         if earlier and earlier.detail:
             dilemma, form = earlier.detail.get("dilemma"), earlier.detail.get("work_form")
@@ -195,14 +195,12 @@ def _unreachable(session: Session, services: Services, d: ReminderDelivery, now:
     r = session.get(Reminder, d.reminder_id)
     if r is None:
         return 0
-    for other in session.query(Reminder).filter(Reminder.org == r.org, Reminder.platform == r.platform,
-                                                Reminder.user_id == r.user_id).all():
+    for other in reminders_of(session, r.org, r.platform, r.user_id):
         other.active, other.note, other.updated_at = False, "unreachable", now
         session.add(other)
     if not notice_once(session, r.org, r.platform, r.user_id, "unreachable"):
         return 0
-    admins = list(session.query(RoleAssignment).filter(RoleAssignment.org == r.org,
-                                                       RoleAssignment.role == "admin").all())
+    admins = people(session, r.org, ("admin",))
     if not admins:
         log.warning("org %s: a reminder recipient is unreachable and no administrator is registered", r.org)
         return 0

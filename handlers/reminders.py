@@ -39,7 +39,7 @@ COMMANDS = ("/herinneringen", "herinneringen", "/reminders", "reminders", "/heri
 DONE_WORDS = ("gedaan", "done", "klaar", "afgerond")
 SNOOZE_WORDS = ("herinner me over een week", "herinner me volgende week", "over een week",
                 "remind me in a week", "remind me next week")
-OPEN_WITHIN = timedelta(days=60)
+OPEN_WITHIN = timedelta(days=21)  # typed "gedaan" refers to a recent reminder only
 SUB = {"uit": "off", "af": "off", "stop": "off", "off": "off", "aan": "on", "on": "on",
        "tijd": "time", "time": "time", "dag": "day", "day": "day", "weekdag": "day",
        "datum": "date", "date": "date", "lijst": "list", "list": "list"}
