@@ -1,10 +1,15 @@
 """Hand normalised updates to the core, and store the adapter's own notices in the outbox.
 
 Runs in a worker thread (the core and the database are synchronous). A notice is claimed on
-its event id like any message, so a redelivered sticker is answered once too.
+its event id like any message, so a redelivered sticker is answered once too. Notices are
+sealed like the confidential flow's messages to an employee (recipient only inside the
+encrypted payload): the adapter does not know whether the user is in a confidential case, and a
+readable "this chat sent a photo at 10:02" next to a case must not point at its employee.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from bot.telegram.normalize import Item, Notice
 from handlers.dispatcher import Core
@@ -19,7 +24,10 @@ def store_notice(core: Core, notice: Notice) -> bool:
     with session_scope(core.services.engine) as session:
         if not claim_event(session, notice.address.platform, notice.event_id):
             return False
-        enqueue(session, Reply(to=notice.address, text=notice.text), core.services.cipher)
+        sealed = core.services.cipher is not None
+        reply = Reply(to=notice.address, text=notice.text, confidential=sealed,
+                      tag=f"sealed:{secrets.token_urlsafe(16)}" if sealed else None)
+        enqueue(session, reply, core.services.cipher)
         return True
 
 
