@@ -91,6 +91,11 @@ def test_reply_to_a_bot_message_carries_its_tag_and_the_event_id() -> None:
     assert looked_up == [("77", 12)]
 
 
+def test_mijnid_tells_the_user_their_id_for_registration() -> None:
+    (item,) = normalise(_update(message(987654, "/mijnid")), "ommen", BOT_USERNAME, BOT_ID, lambda c, m: None)
+    assert isinstance(item, Notice) and "Je Telegram-gebruikersnummer is 987654" in item.text
+
+
 def test_a_command_for_another_bot_in_a_group_is_ignored() -> None:
     data = message(77, "/help@andere_bot", chat_id=-5)
     assert normalise(_update(data), "ommen", BOT_USERNAME, BOT_ID, lambda c, m: None) == []

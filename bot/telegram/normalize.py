@@ -2,8 +2,9 @@
 
 Only private chats reach the core. Commands become the texts the handlers know (/vraag X → X,
 /melden → a reporting question; /vertrouwenspersoon, /stop and unknown commands pass as typed so
-the flows that own them can act). What the bot cannot read (stickers, photos, files, edits) and
-anything said to it in a group gets a Notice: a fixed reply that never enters a conversation.
+the flows that own them can act). What the bot cannot read (stickers, photos, files, edits),
+anything said to it in a group, and /mijnid (a user's id, for the administrator to register
+them) get a Notice: a fixed reply that never enters a conversation.
 """
 
 from __future__ import annotations
@@ -115,6 +116,8 @@ def normalise(update: Update, org: str, bot_username: str, bot_id: int | None,
     command = _command(message, bot_username)
     if command is not None:
         name, args = command
+        if name == "mijnid":  # for registering trusted persons and coordinators (admin add-role)
+            return [Notice(address, tg_text("my_id", lang, user_id=user.id), event_id)]
         if name == "start":
             items.append(Notice(address, tg_text("privacy", lang), f"{event_id}:welcome"))
             name, args = "help", ""

@@ -40,6 +40,12 @@ TEXTS: dict[str, dict[str, str]] = {
                "trusted person belong in a private chat, where the group cannot read along.\n"
                "Start a private chat with me: {link}"),
     },
+    "my_id": {
+        "nl": ("Je Telegram-gebruikersnummer is {user_id}. Ben je vertrouwenspersoon of coördinator? "
+               "Geef dit nummer aan de beheerder, die je ermee registreert."),
+        "en": ("Your Telegram user id is {user_id}. Are you a trusted person or coordinator? "
+               "Give this number to the administrator, who registers you with it."),
+    },
     "ask_prompt": {
         "nl": ("Typ je vraag na /vraag, of stuur hem gewoon als bericht. Bijvoorbeeld: "
                "/vraag Mag ik een fles wijn van een leverancier aannemen?"),
