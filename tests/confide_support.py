@@ -57,7 +57,8 @@ def texts(replies: list[Reply], user: str) -> str:
 
 
 def open_case(chat: Chat, employee: str, first: str = "Mijn leidinggevende schreeuwt tegen me.",
-              kind: str | None = "Ongewenst gedrag", platform: str = "console", **extra: object) -> list[Reply]:
+              kind: str | None = "Ongewenst gedrag", platform: str = "console",
+              **extra: object) -> list[Reply]:
     """Start, consent, pick a kind, send the first message; return the handoff replies."""
     r = chat.send(employee, "/vertrouwenspersoon", platform=platform, **extra)
     r = chat.press(employee, r, "Ja, ga verder", platform=platform, **extra)

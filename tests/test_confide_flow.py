@@ -153,7 +153,8 @@ def test_kind_and_first_message_are_optional(chat: Chat) -> None:
     r = chat.press("e1", r, "Ja, ga verder")
     r = chat.press("e1", r, "liever niet")
     r = chat.press("e1", r, "Doorgeven zonder bericht")
-    assert "Soort: niet opgegeven" in texts(r, "tp-anna") and "Eerste bericht: (nog geen)" in texts(r, "tp-anna")
+    handoff = texts(r, "tp-anna")
+    assert "Soort: niet opgegeven" in handoff and "Eerste bericht: (nog geen)" in handoff
 
 
 def test_saying_no_keeps_nothing(chat: Chat, core: Core) -> None:
@@ -244,7 +245,8 @@ def test_retention_purge_erases_closed_cases_and_keeps_counts(chat: Chat, core: 
     chat.send("e1", "/stop")
     open_case(chat, "e2")  # still open: kept
     now = utcnow()
-    assert store.purge_expired(core.services.engine, core.services.cipher, now, 365) == {"closed": 0, "drafts": 0}
+    nothing = store.purge_expired(core.services.engine, core.services.cipher, now, 365)
+    assert nothing == {"closed": 0, "drafts": 0}
     done = store.purge_expired(core.services.engine, core.services.cipher, now + timedelta(days=366), 365)
     assert done == {"closed": 1, "drafts": 0}
     assert _count(core, store.Case) == 1 and _count(core, store.CaseIdentity) == 1
