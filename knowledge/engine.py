@@ -7,6 +7,7 @@ handlers can keep that state in storage and survive a restart.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from knowledge.normalize import detect_language
 from knowledge.schema import REPORT_TYPES, National, Organisation
 
 MIN_INFO_SCORE = 1.0
+_FOLLOW_UP = re.compile(r"\b(wat (moet|kan|doe|zal) ik (er|daar|dan|nu)?\s?(mee|nu|dan|doen)|wat nu|en dan|hoe nu verder"
+                        r"|what (should|do|can) i do|what now|and then)\b")
 
 
 @dataclass
@@ -111,25 +114,34 @@ class KnowledgeBase:
             info_scores[h.label] = info_scores.get(h.label, 0.0) + 1.0
         best_info = max(info_scores, key=lambda k: info_scores[k]) if info_scores else None
         info_score = info_scores.get(best_info, 0.0) if best_info else 0.0
-        topic, topic_score = sig.best_topic()
         report, report_score = sig.best_report()
         self_report = sig.cue("self_report") and not sig.cue("where")
         asks = sig.cue("ask") or self_report
         wants_route = sig.cue("report") and not self_report
+        third_party = sig.insider or sig.cue("witness")
+        if self_report:  # "moet ik dat melden?" is about one's own side job or interests
+            for own in ("side_jobs", "financial_interests"):
+                if own in sig.topics:
+                    sig.topics[own] += 1
+        if facts.has_value and sig.cue("accept"):  # an amount offered to you: a gift, whatever it is
+            sig.topics["gifts"] = sig.topics.get("gifts", 0.0) + 2
+        topic, topic_score = sig.best_topic()
 
         if sig.cue("confide"):
             return Understanding("confide", signals=sig)
         info_topic = self._info_topic(best_info)
         if best_info and info_score >= MIN_INFO_SCORE and sig.cue("info") and not asks \
+                and not (wants_route and third_party) \
                 and (info_topic != "reporting" or not report or not sig.cue("witness")):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
         if report and (wants_route or (sig.cue("witness") and not asks) or (report_score >= 2 and not asks)):
             return Understanding("route", topic="reporting", report_type=report, signals=sig)
-        if wants_route and topic and sig.cue("witness"):
+        if wants_route and topic and third_party:
             return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
         if best_info and info_score >= MIN_INFO_SCORE and (not topic or info_score * 2 >= topic_score):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
-        in_context = asks or sig.outsider or sig.insider or facts.giver is not None or sig.cue("witness")
+        in_context = (asks or wants_route or third_party or sig.outsider or facts.giver is not None
+                      or sig.cue("first_person"))
         if topic and in_context and (topic_score >= 2 or (topic_score > 0 and asks)):
             return Understanding("rule", topic=topic, signals=sig)
         if wants_route or sig.topics.get("reporting"):
@@ -169,9 +181,8 @@ class KnowledgeBase:
         if u.kind == "rule" and u.topic:
             matched = self._matched_situations(org.org, u.topic, msg)
             answer = rule_answer(org, self.national, u.topic, matched, facts, lang)
-            if answer.intent == "clarify":
-                return answer, Pending("value", u.topic, facts, lang, sorted(matched))
-            return answer, None
+            need = "value" if answer.intent == "clarify" else "context"
+            return answer, Pending(need, u.topic, facts, lang, sorted(matched))
         if u.kind == "route":
             if u.report_type:
                 return route_answer(org, self.national, u.report_type, facts, lang), None
@@ -197,11 +208,16 @@ class KnowledgeBase:
             new = extract_facts(msg.text, expecting_value=True)
             if new.has_value or new.value_unknowable or _is_short_detail(msg, new):
                 facts = pending.facts.merged(new)
-                answer = rule_answer(org, self.national, pending.topic or "gifts", set(pending.matched),
-                                     facts, lang)
-                if answer.intent == "clarify":
-                    return answer, Pending("value", pending.topic, facts, lang, pending.matched)
-                return answer, None
+                return self._reevaluate(org, pending, facts)
+            return None
+        if pending.need == "context":
+            new = extract_facts(msg.text)
+            if _FOLLOW_UP.search(msg.text) and len(msg.words) <= 8:
+                return self._reevaluate(org, pending, pending.facts.merged(new))
+            if self.understand(org.org, msg, new).kind in ("rule", "route", "info", "confide"):
+                return None
+            if new.has_value or _is_short_detail(msg, new):
+                return self._reevaluate(org, pending, pending.facts.merged(new))
             return None
         if pending.need == "report_type":
             sig = read_signals(msg, self.lexicon_index)
@@ -209,6 +225,13 @@ class KnowledgeBase:
             if report:
                 return route_answer(org, self.national, report, pending.facts, lang), None
         return None
+
+    def _reevaluate(self, org: Organisation, pending: Pending, facts: Facts) -> tuple[Answer, Pending | None]:
+        """The earlier question again, with the facts the user has added since."""
+        answer = rule_answer(org, self.national, pending.topic or "gifts", set(pending.matched), facts,
+                             pending.lang)
+        need = "value" if answer.intent == "clarify" else "context"
+        return answer, Pending(need, pending.topic, facts, pending.lang, pending.matched)
 
     def apply_action(self, slug: str, action: str, pending: Pending | None) -> tuple[Answer, Pending | None] | None:
         """A button press: 'value:le:50', 'value:gt:50', 'value:unknown', 'report:<type>'."""
@@ -229,11 +252,7 @@ class KnowledgeBase:
                     return None
                 new = Facts(value_low=0.0, value_high=n) if how == "le" else Facts(value_low=n + 0.01,
                                                                                       value_high=float("inf"))
-            facts = pending.facts.merged(new)
-            answer = rule_answer(org, self.national, pending.topic or "gifts", set(pending.matched),
-                                 facts, pending.lang)
-            return answer, (Pending("value", pending.topic, facts, pending.lang, pending.matched)
-                            if answer.intent == "clarify" else None)
+            return self._reevaluate(org, pending, pending.facts.merged(new))
         return None
 
 
