@@ -1,0 +1,147 @@
+"""`integrity-bot slack`: run the Slack app (Socket Mode by default, HTTP mode by setting).
+
+`--check` verifies the tokens and the workspace mapping and exits; `--manifest` prints the
+app manifest to paste into api.slack.com.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from bot.slack.settings import SlackSettings
+
+MANIFEST = Path(__file__).with_name("manifest.yml")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser("slack", help="run the Slack app (settings SLACK_*, see .env.example)")
+    p.add_argument("--mode", choices=["socket", "http"], help="override SLACK_MODE")
+    p.add_argument("--port", type=int, help="override SLACK_PORT (HTTP mode)")
+    p.add_argument("--check", action="store_true",
+                   help="check the tokens and the workspace mapping, then exit")
+    p.add_argument("--manifest", action="store_true", help="print the app manifest (YAML) and exit")
+    p.set_defaults(func=cmd_slack)
+
+
+def _settings(args: argparse.Namespace) -> SlackSettings | None:
+    try:
+        slack = SlackSettings()
+    except ValidationError as exc:
+        print(f"Slack-instellingen kloppen niet / Slack settings are invalid:\n{exc}", file=sys.stderr)
+        return None
+    if args.mode:
+        slack.mode = args.mode
+    if args.port is not None:
+        slack.port = args.port
+    return slack
+
+
+def _problems(slack: SlackSettings, orgs: set[str] | None) -> list[str]:
+    """What is missing or wrong, in words a coordinator can act on."""
+    found = []
+    if not slack.bot_token.startswith("xoxb-"):
+        found.append("SLACK_BOT_TOKEN ontbreekt of begint niet met xoxb- "
+                     "(OAuth & Permissions > Bot User OAuth Token)")
+    if slack.mode == "socket" and not slack.app_token.startswith("xapp-"):
+        found.append("SLACK_APP_TOKEN ontbreekt of begint niet met xapp- "
+                     "(Basic Information > App-Level Tokens, "
+                     "scope connections:write)")
+    if slack.mode == "http" and not slack.signing_secret:
+        found.append("SLACK_SIGNING_SECRET ontbreekt (Basic Information > App Credentials > Signing Secret)")
+    try:
+        mapping = slack.workspace_orgs()
+    except ValueError as exc:
+        found.append(str(exc))
+        mapping = {}
+    if orgs is not None:
+        for team, org in mapping.items():
+            if org not in orgs:
+                found.append(f"SLACK_WORKSPACES: onbekende organisatie '{org}' voor {team} "
+                             f"(kies uit: {', '.join(sorted(orgs))})")
+    return found
+
+
+def _report(problems: list[str]) -> bool:
+    """Print what stops the app from starting; True when there is something."""
+    if problems:
+        print("Kan de Slack-app niet starten / cannot start the Slack app:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+    return bool(problems)
+
+
+def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
+    if args.manifest:
+        print(MANIFEST.read_text(encoding="utf-8"), end="")
+        return 0
+    slack = _settings(args)
+    if slack is None or _report(_problems(slack, None)):
+        return 2
+    from bot.cli import _load_core
+
+    core = _load_core(settings, settings.default_org)
+    if core is None or _report(_problems(slack, set(core.services.kb.organisations))):
+        return 2
+    if args.check:
+        return _check(slack, settings)
+    return _run(core, slack, settings)
+
+
+def _check(slack: SlackSettings, settings: Settings) -> int:
+    """auth.test with the bot token (and apps.connections.open with the app token in Socket Mode)."""
+    try:
+        who: Any = WebClient(token=slack.bot_token, base_url=slack.api_base_url).auth_test()
+        if slack.mode == "socket":
+            WebClient(token=slack.app_token, base_url=slack.api_base_url).apps_connections_open(
+                app_token=slack.app_token)
+    except SlackApiError as exc:
+        print(f"Slack weigert de token: {exc.response.get('error')}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Slack is niet bereikbaar: {exc}", file=sys.stderr)
+        return 1
+    mapping = slack.workspace_orgs()
+    org = mapping.get(who.get("team_id") or "", settings.default_org)
+    print(f"OK: bot @{who.get('user')} in werkplek {who.get('team')} ({who.get('team_id')}) "
+          f"→ organisatie {org}; "
+          f"modus {slack.mode}.")
+    return 0
+
+
+def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
+    from bot.slack.app import build_slack
+    from bot.slack.server import http_server, socket_mode
+
+    bot = build_slack(core, slack, settings.default_org)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    bot.loop.start()
+    try:
+        if slack.mode == "http":
+            server = http_server(bot, slack.host, slack.port)
+            signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+            print(f"Slack-app luistert op http://{slack.host}:{server.server_port}{slack.path} "
+                  "(Ctrl-C om te stoppen)", file=sys.stderr, flush=True)
+            server.serve_forever()
+        else:
+            handler = socket_mode(bot)
+            print("Slack-app verbonden via Socket Mode (Ctrl-C om te stoppen)", file=sys.stderr, flush=True)
+            try:
+                stop.wait()
+            finally:
+                handler.close()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        bot.loop.stop()
+    return 0

@@ -1,0 +1,135 @@
+"""Slack payloads → IncomingMessage: who, which organisation, what, and the Slack id to dedupe on.
+
+Pure functions over the request bodies bolt hands us. Two lookups come in from outside: the
+organisation of a workspace and the tag of a message we sent (for thread replies).
+
+Conventions of the Slack adapter:
+- Address.chat is the conversation the reply goes to: a DM (D…) or a channel (C…/G…) for a
+  mention, "ephemeral:<channel>" for the answer to a slash command or to a button on it.
+- Address.team stays None: a Slack user id is unique across workspaces, and roles (trusted
+  persons, coordinators) are stored as (platform, user id), so the state key must not depend
+  on the workspace.
+- The dedupe id of a message is its channel + ts: Slack's retries of one event and the same
+  message arriving as `message` and as `app_mention` share it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from handlers.types import Address, IncomingMessage
+
+PLATFORM = "slack"
+EPHEMERAL = "ephemeral:"
+# Message subtypes that are a person writing something new; edits, deletions, joins, bot posts are not.
+PERSON_SUBTYPES = (None, "file_share", "thread_broadcast")
+
+OrgOf = Callable[[str | None], str]
+TagOf = Callable[[str], str | None]  # "channel:ts" of a message we sent → its outbox tag
+
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL_LINK = re.compile(r"<#[CG][A-Z0-9]+(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!([a-z]+)(?:\^[^|>]*)?(?:\|([^>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+
+
+def is_dm(channel: str | None, channel_type: str | None = None) -> bool:
+    """A direct conversation between one person and the bot."""
+    return channel_type == "im" or bool(channel and channel.startswith("D"))
+
+
+def plain_text(text: str, bot_user_id: str | None) -> str:
+    """Slack's markup as a person reads it; the bot's own mention removed.
+
+    Other people's mentions become 'een collega': the core needs no user ids, and the text of
+    a question must not carry a colleague's identity into storage.
+    """
+    def mention(m: re.Match[str]) -> str:
+        return "" if m.group(1) == bot_user_id else "een collega"
+
+    text = _USER_MENTION.sub(mention, text or "")
+    text = _CHANNEL_LINK.sub(lambda m: f"#{m.group(1) or 'kanaal'}", text)
+    text = _SPECIAL.sub(lambda m: m.group(2) or f"@{m.group(1)}", text)
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return " ".join(text.split())
+
+
+def team_of(body: dict[str, Any]) -> str | None:
+    """The workspace a request comes from (events, commands and interactions differ)."""
+    team = body.get("team_id") or body.get("team")
+    if isinstance(team, dict):
+        team = team.get("id")
+    if not team and isinstance(body.get("event"), dict):
+        team = body["event"].get("team")
+    if not team and isinstance(body.get("user"), dict):
+        team = body["user"].get("team_id")
+    return team if isinstance(team, str) else None
+
+
+def message_event(body: dict[str, Any], bot_user_id: str | None, org_of: OrgOf,
+                  tag_of: TagOf) -> IncomingMessage | None:
+    """A `message` (DM) or `app_mention` event; None for what the bot must ignore.
+
+    Ignored: messages of bots (our own included), edits and deletions, channel messages that
+    do not mention the bot (those arrive as app_mention).
+    """
+    event = body.get("event") or {}
+    kind = event.get("type")
+    if kind not in ("message", "app_mention"):
+        return None
+    if event.get("bot_id") or event.get("bot_profile") or event.get("subtype") not in PERSON_SUBTYPES:
+        return None
+    user, channel, ts = event.get("user"), event.get("channel"), event.get("ts")
+    if not user or not channel or not ts or user == bot_user_id:
+        return None
+    dm = is_dm(channel, event.get("channel_type"))
+    if kind == "message" and not dm:
+        return None
+    thread_ts = event.get("thread_ts")
+    thread = tag_of(f"{channel}:{thread_ts}") if thread_ts and thread_ts != ts else None
+    return IncomingMessage(
+        address=Address(PLATFORM, user, chat=channel), org=org_of(team_of(body)),
+        text=plain_text(event.get("text") or "", bot_user_id), event_id=f"msg:{channel}:{ts}",
+        thread=thread, in_group=not dm)
+
+
+def slash_command(body: dict[str, Any], org_of: OrgOf) -> IncomingMessage:
+    """`/integriteit [vraag]`: the answer is for the asker only (ephemeral), wherever it was typed."""
+    channel = body.get("channel_id") or ""
+    text = plain_text(body.get("text") or "", None) or "help"
+    dm = is_dm(channel) or body.get("channel_name") == "directmessage"
+    event_id = body.get("trigger_id") or f"{channel}:{body.get('user_id')}:{body.get('text')}"
+    return IncomingMessage(
+        address=Address(PLATFORM, body["user_id"], chat=f"{EPHEMERAL}{channel}" if channel else None),
+        org=org_of(team_of(body)), text=text, event_id=f"cmd:{event_id}", in_group=not dm)
+
+
+def block_action(body: dict[str, Any], org_of: OrgOf, tag_of: TagOf) -> IncomingMessage | None:
+    """A button press: its value is the Button.id of the reply it was on."""
+    actions = body.get("actions") or []
+    if not actions:
+        return None
+    action = actions[0]
+    value = action.get("value") or action.get("action_id")
+    user = (body.get("user") or {}).get("id")
+    if not value or not user:
+        return None
+    container = body.get("container") or {}
+    channel = (body.get("channel") or {}).get("id") or container.get("channel_id")
+    message = body.get("message") or {}
+    chat: str | None = channel
+    thread = None
+    if channel and container.get("is_ephemeral"):
+        chat = f"{EPHEMERAL}{channel}"
+    elif channel:
+        ts = message.get("ts") or container.get("message_ts")
+        thread = tag_of(f"{channel}:{ts}") if ts else None
+        if thread is None and message.get("thread_ts"):
+            thread = tag_of(f"{channel}:{message['thread_ts']}")
+    event_id = body.get("trigger_id") or f"{channel}:{user}:{action.get('action_ts')}"
+    return IncomingMessage(
+        address=Address(PLATFORM, user, chat=chat), org=org_of(team_of(body)), action=value,
+        event_id=f"action:{event_id}", thread=thread, in_group=bool(channel) and not is_dm(channel))

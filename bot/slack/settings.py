@@ -1,0 +1,53 @@
+"""Slack settings from the environment and `.env` (prefix SLACK_); every one is in .env.example."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SlackSettings(BaseSettings):
+    """How to reach Slack and which organisation each workspace belongs to."""
+
+    model_config = SettingsConfigDict(env_prefix="SLACK_", env_file=".env", extra="ignore")
+
+    bot_token: str = Field("", description="Bot User OAuth Token, xoxb-...")
+    app_token: str = Field("", description="App-level token with connections:write, xapp-... (Socket Mode)")
+    signing_secret: str = Field("", description="Basic Information > Signing Secret (HTTP mode)")
+    mode: Literal["socket", "http"] = Field("socket", description="socket: no public URL needed")
+    host: str = Field("0.0.0.0", description="HTTP mode: address to listen on")
+    port: int = Field(3000, description="HTTP mode: port for events, interactivity and the slash command")
+    path: str = Field("/slack/events", description="HTTP mode: the request URL path")
+    workspaces: str = Field("", description="workspace (team id) to organisation: T123=ommen,T456=haarlem")
+    api_base_url: str = Field("https://slack.com/api/",
+                              description="Web API base URL (tests point it at a fake)")
+    outbox_interval: float = Field(1.0, description="seconds between checks for replies due to be sent")
+
+    def workspace_orgs(self) -> dict[str, str]:
+        """The team id → organisation slug mapping; raises ValueError on a malformed entry."""
+        mapping: dict[str, str] = {}
+        for part in self.workspaces.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            team, sep, org = part.partition("=")
+            if not sep or not team.strip() or not org.strip():
+                raise ValueError(f"SLACK_WORKSPACES: '{part}' is not of the form T123=ommen")
+            mapping[team.strip()] = org.strip()
+        return mapping
+
+
+class OrgResolver:
+    """Which organisation a Slack workspace belongs to; the default for unmapped workspaces."""
+
+    def __init__(self, mapping: dict[str, str], default: str) -> None:
+        self.mapping = mapping
+        self.default = default
+
+    def __call__(self, team_id: str | None) -> str:
+        return self.mapping.get(team_id or "", self.default)
+
+    def orgs(self) -> set[str]:
+        return {self.default, *self.mapping.values()}

@@ -1,0 +1,261 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call, and signed requests into the app.
+
+The real slack_sdk WebClient talks to it (base_url); it answers like Slack does, and can be
+told to answer errors and 429s. Response URLs of slash commands point at it too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from bot.slack.settings import SlackSettings
+
+BOT_USER = "UBOT"
+TEAM = "T1"
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    token: str | None = None
+
+
+@dataclass
+class Failure:
+    error: str
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int = 1
+
+
+class FakeSlack:
+    """Slack's Web API as far as the bot uses it."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.failures: dict[str, list[Failure]] = {}
+        self.ws_url = "ws://127.0.0.1:1/link"
+        self._ts = itertools.count(1)
+        self._cond = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    params = json.loads(raw or "{}")
+                else:
+                    params = {k: v[0] for k, v in parse_qs(raw).items()}
+                auth = self.headers.get("Authorization") or ""
+                status, headers, body = fake._answer(self.path, params, auth.removeprefix("Bearer ") or None)
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+                self.send_response(status)
+                kind = "text/plain" if isinstance(body, str) else "application/json"
+                self.send_header("Content-Type", kind)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}/api/"
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def response_url(self, name: str = "1") -> str:
+        return f"http://127.0.0.1:{self.port}/respond/{name}"
+
+    def fail(self, method: str, error: str, status: int = 200, headers: dict[str, str] | None = None,
+             times: int = 1) -> None:
+        """The next `times` calls of `method` get this error."""
+        self.failures.setdefault(method, []).append(Failure(error, status, headers or {}, times))
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        """The parameters of every recorded call of `method`, in order."""
+        with self._cond:
+            return [c.params for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, n: int = 1, timeout: float = 15.0) -> list[dict[str, Any]]:
+        """Wait until `method` was called `n` times (for work done in another thread)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len([c for c in self.calls if c.method == method]) < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+        return self.of(method)
+
+    def _answer(self, path: str, params: dict[str, Any],
+                token: str | None) -> tuple[int, dict[str, str], Any]:
+        method = path.split("/api/", 1)[1] if "/api/" in path else "response_url"
+        if method == "response_url":
+            params = {**params, "_url": path}
+        with self._cond:
+            self.calls.append(Call(method, params, token))
+            self._cond.notify_all()
+            queue = self.failures.get(method)
+            if queue:
+                failure = queue[0]
+                failure.times -= 1
+                if failure.times <= 0:
+                    queue.pop(0)
+                return failure.status, failure.headers, {"ok": False, "error": failure.error}
+        return 200, {}, self._ok(method, params)
+
+    def _ok(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "response_url":
+            return "ok"
+        if method == "auth.test":
+            return {"ok": True, "url": "https://gemeente.slack.com/", "team": "Gemeente",
+                    "user": "integriteitsbot",
+                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": "BBOT"}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": f"D{params['users']}"}}
+        if method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": params["channel"], "ts": ts,
+                    "message": {"text": params.get("text"), "ts": ts}}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if method == "views.publish":
+            return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.ws_url}
+        return {"ok": True}
+
+
+def signature(secret: str, body: str, timestamp: str) -> str:
+    return "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+
+
+class SlackRequests:
+    """Signed requests as Slack sends them, over HTTP to the app's server."""
+
+    def __init__(self, url: str, secret: str, team: str = TEAM) -> None:
+        self.url = url
+        self.secret = secret
+        self.team = team
+        self._n = itertools.count(1)
+
+    def post(self, body: str, content_type: str, retry: int | None = None, secret: str | None = None,
+             timestamp: int | None = None) -> tuple[int, str]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
+                   "X-Slack-Signature": signature(secret or self.secret, body, ts)}
+        if retry is not None:
+            headers["X-Slack-Retry-Num"] = str(retry)
+            headers["X-Slack-Retry-Reason"] = "http_timeout"
+        req = urllib.request.Request(self.url, data=body.encode(), headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, resp.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None,
+              team: str | None = None, **kw: Any) -> tuple[int, str]:
+        body = {"token": "x", "team_id": team or self.team, "api_app_id": "A1", "type": "event_callback",
+                "event_id": event_id or f"Ev{next(self._n):04d}", "event_time": int(time.time()),
+                "event": {"event_ts": event.get("ts", "1"), **event}}
+        return self.post(json.dumps(body), "application/json", retry=retry, **kw)
+
+    def dm(self, user: str, text: str, ts: str | None = None, secret: str | None = None,
+           **extra: Any) -> tuple[int, str]:
+        """A direct message from `user` to the bot (`extra` goes into the event)."""
+        ts = ts or f"1600000000.{next(self._n):06d}"
+        event = {"type": "message", "channel": f"D{user}", "channel_type": "im", "user": user,
+                 "text": text, "ts": ts, **extra}
+        return self.event(event, secret=secret)
+
+    def command(self, user: str, text: str, channel: str = "C1", response_url: str = "",
+                **kw: Any) -> tuple[int, str]:
+        form = {"token": "x", "team_id": self.team, "team_domain": "gemeente", "channel_id": channel,
+                "channel_name": "directmessage" if channel.startswith("D") else "algemeen",
+                "user_id": user, "user_name": "someone", "command": "/integriteit", "text": text,
+                "api_app_id": "A1", "response_url": response_url, "trigger_id": f"trig.{next(self._n)}"}
+        return self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
+
+    def click(self, user: str, value: str, channel: str, message_ts: str = "1700000000.000001",
+              ephemeral: bool = False, response_url: str = "", **kw: Any) -> tuple[int, str]:
+        payload = {
+            "type": "block_actions", "team": {"id": self.team, "domain": "gemeente"},
+            "user": {"id": user, "username": "someone", "team_id": self.team}, "api_app_id": "A1",
+            "token": "x", "trigger_id": f"trig.{next(self._n)}", "response_url": response_url,
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel,
+                          "is_ephemeral": ephemeral},
+            "channel": {"id": channel, "name": "x"},
+            "actions": [{"type": "button", "action_id": "itb-0", "block_id": "b1", "value": value,
+                         "text": {"type": "plain_text", "text": value}, "action_ts": str(time.time())}],
+        }
+        if not ephemeral:
+            payload["message"] = {"type": "message", "ts": message_ts, "text": "", "user": BOT_USER}
+        form = urlencode({"payload": json.dumps(payload)})
+        return self.post(form, "application/x-www-form-urlencoded", **kw)
+
+
+def texts_of(blocks: list[dict[str, Any]]) -> str:
+    """All text in a list of blocks, as one string to search in."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                out.append(node["text"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    return "\n".join(out)
+
+
+def blocks_of(params: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = params.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def button_values(blocks: list[dict[str, Any]]) -> list[str]:
+    return [e["value"] for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+
+
+def wait_until(check: Callable[[], bool], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return check()
+
+
+def slack_settings(fake: FakeSlack, **overrides: Any) -> SlackSettings:
+    values: dict[str, Any] = {"bot_token": "xoxb-test", "app_token": "xapp-test", "signing_secret": SECRET,
+                              "api_base_url": fake.base_url, "workspaces": "T2=haarlem",
+                              "outbox_interval": 0.2}
+    values.update(overrides)
+    return SlackSettings(_env_file=None, **values)  # type: ignore[call-arg]
