@@ -73,17 +73,22 @@ class ReminderService:
                 if created:
                     log.info("reminders: %d default reminder(s) created", created)
             result = run_due(self.services, self.config, now)
-            if self.console_send is not None:
-                deliver_due(self.services.engine, "console", self.console_send, self.services.cipher,
-                            limit=1000)
+            self._show_console()
             result.notices = settle(self.services, now)
-            if self.console_send is not None and result.notices:
-                deliver_due(self.services.engine, "console", self.console_send, self.services.cipher,
-                            limit=1000)
+            if result.notices:
+                self._show_console()
             self.ticks += 1
             log.debug("reminder tick %d: %d sent, %d late, %d notices", self.ticks, len(result.sent),
                       result.late, result.notices)
             return result
+
+    def _show_console(self) -> None:
+        """Deliver console users' messages one at a time: a crash strands at most the one being
+        shown (the outbox re-sends it after its stale period), not a whole batch."""
+        if self.console_send is None:
+            return
+        while deliver_due(self.services.engine, "console", self.console_send, self.services.cipher, limit=1):
+            pass
 
     def _safe_tick(self) -> None:
         try:
