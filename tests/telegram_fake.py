@@ -2,7 +2,7 @@
 
 It serves getUpdates from a queue (honouring `offset`, with a brief long poll), records every
 other call, numbers messages per chat like Telegram, refuses texts over 4096 characters, and
-can answer 429 (retry_after) or 403 (bot blocked) on request.
+can answer 429 (retry_after), 502 (network trouble) or 403 (bot blocked) on request.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.fail_429: int = 0  # the next N sendMessage calls get 429 Too Many Requests
         self.retry_after: int = 1
+        self.fail_502: int = 0  # the next N sendMessage calls get 502 Bad Gateway (a network error)
         self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
         self._next_message_id: dict[int, int] = {}
         self._cond = threading.Condition()
@@ -126,6 +127,9 @@ class FakeBotApi:
     def _send_message(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])
         with self._cond:
+            if self.fail_502 > 0:
+                self.fail_502 -= 1
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
             if self.fail_429 > 0:
                 self.fail_429 -= 1
                 return 429, {"ok": False, "error_code": 429,

@@ -166,6 +166,19 @@ def test_429_is_retried_after_retry_after(core: Core, fake: FakeBotApi) -> None:
         assert row.status == "delivered" and row.attempts == 3
 
 
+def test_a_network_error_is_retried_with_backoff(core: Core, fake: FakeBotApi) -> None:
+    fake.fail_502 = 1
+
+    async def scenario() -> None:
+        async with running(core, fake):
+            fake.push(message(ALICE, "/help"))
+            await until(lambda: fake.sent(ALICE), "the answer after a 502")
+    asyncio.run(scenario())
+
+    attempts = [p for p in fake.called("sendMessage") if int(p["chat_id"]) == ALICE]
+    assert len(attempts) == 2 and "Ik ben de Integriteitsbot" in fake.sent(ALICE)[0]["text"]
+
+
 def test_a_long_message_is_split_under_telegrams_limit(core: Core, fake: FakeBotApi) -> None:
     paragraph = "Een lange alinea met <tekens> & leestekens die ge-escaped moeten worden. " * 20
     long_text = "\n".join(f"{i}. {paragraph.strip()}" for i in range(1, 8))

@@ -62,6 +62,7 @@ def test_keyboard_one_button_a_row_and_too_long_ids_left_out() -> None:
 
 
 def test_commands_map_to_what_the_core_understands() -> None:
+    assert command_text("help", "", "nl") == "/help"
     assert command_text("vraag", "Mag ik een cadeau aannemen?", "nl") == "Mag ik een cadeau aannemen?"
     assert command_text("vraag", "", "nl") is None
     assert command_text("melden", "", "nl") == "Ik wil iets melden"

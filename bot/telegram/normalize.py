@@ -70,15 +70,18 @@ def _addressed_to_bot(message: Message, bot_username: str, bot_id: int | None) -
 
 
 def command_text(name: str, args: str, lang: str) -> str | None:
-    """What a command means to the core, or None when the adapter answers it (empty /vraag)."""
-    if name == "help":
-        return "help"
+    """What a command means to the core, or None when the adapter answers it (empty /vraag).
+
+    Commands the core understands as typed (/start, /help, /vertrouwenspersoon, /stop, ...) stay
+    commands, so a flow that owns the conversation (an open confidential case) sees a command
+    and not words the user never wrote.
+    """
     if name == "vraag":
         return args or None
     if name == "melden":
         question = REPORT_QUESTION[lang]
         return f"{question}: {args}" if args else question
-    return f"/{name} {args}".strip()  # /vertrouwenspersoon, /stop, /herinneringen, flow commands
+    return f"/{name} {args}".strip()  # /start, /help, /vertrouwenspersoon, /stop, flow commands
 
 
 def normalise(update: Update, org: str, bot_username: str, bot_id: int | None,
@@ -120,7 +123,7 @@ def normalise(update: Update, org: str, bot_username: str, bot_id: int | None,
             return [Notice(address, tg_text("my_id", lang, user_id=user.id), event_id)]
         if name == "start":
             items.append(Notice(address, tg_text("privacy", lang), f"{event_id}:welcome"))
-            name, args = "help", ""
+            args = ""  # a deep-link payload is not a question
         mapped = command_text(name, args, lang)
         if mapped is None:
             return [Notice(address, tg_text("ask_prompt", lang), event_id)]
