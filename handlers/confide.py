@@ -57,8 +57,8 @@ class ConfideHandler:
             live = next((c for c in cases if c.state in ("draft", "open")), None)
             if live is not None:
                 return EmployeeSide(ctx, sealer, live).handle(cmd, rest)
-            if action.startswith("confide:me:") or (cmd in ("/verwijder", "/naam") and not rest) \
-                    or (cmd in CLOSE_COMMANDS and not rest):
+            if action.startswith("confide:me:") or cmd == "/verwijder" \
+                    or (cmd in ("/naam", *CLOSE_COMMANDS) and not rest):
                 return EmployeeSide(ctx, sealer, cases[0] if cases else None).handle_closed(cmd, rest)
         if self._is_start(ctx, cmd, action):
             return self._start(ctx, sealer)

@@ -24,7 +24,21 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, String, Text, UniqueConstraint, delete, select, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
@@ -137,6 +151,25 @@ class Employee:
         return f"sealed:{self.token}"
 
 
+def insert_new(session: Session, table: type[SQLModel], values: dict[str, object]) -> bool:
+    """INSERT unless a unique key exists already; True when inserted. In the caller's transaction.
+
+    No savepoint: on SQLite (pysqlite) a SAVEPOINT that opens the transaction commits on release.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        ins = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        key = sa_inspect(table).primary_key[0]  # RETURNING: psycopg reports rowcount -1 here
+        stmt = ins(table).values(**values).on_conflict_do_nothing().returning(key)
+        return session.execute(stmt).first() is not None
+    try:
+        with session.begin_nested():
+            session.execute(insert(table).values(**values))
+        return True
+    except IntegrityError:
+        return False
+
+
 # --- keys and the blind index ------------------------------------------------------------------
 
 class Sealer:
@@ -149,13 +182,9 @@ class Sealer:
     def index_key(self, session: Session) -> bytes:
         if self._index_key is None:
             row = session.get(CaseSecret, "index_key")
-            if row is None:
-                fresh = secrets.token_hex(32)
-                try:
-                    with session.begin_nested():
-                        session.add(CaseSecret(name="index_key", sealed=self.cipher.encrypt(fresh)))
-                except IntegrityError:  # another process made it first: use theirs
-                    pass
+            if row is None:  # the first case ever: make the key (another process may race us)
+                fresh = self.cipher.encrypt(secrets.token_hex(32))
+                insert_new(session, CaseSecret, {"name": "index_key", "sealed": fresh})
                 row = session.get(CaseSecret, "index_key")
                 assert row is not None
             self._index_key = bytes.fromhex(self.cipher.decrypt(row.sealed))
@@ -182,18 +211,16 @@ def new_case(session: Session, sealer: Sealer, org: str, address: Address, lang:
              now: datetime) -> tuple[Case, Employee]:
     """A draft case under a fresh pseudonym, with the employee's address sealed."""
     employee = Employee(address=address, token=secrets.token_urlsafe(16))
-    for _ in range(20):
-        case = Case(id=secrets.token_urlsafe(16), org=org, pseudonym=_pseudonym(), lang=lang,
-                    step="consent", created_at=now)
-        try:
-            with session.begin_nested():
-                session.add(case)
-                session.flush()
+    for _ in range(20):  # a pseudonym taken in this organisation: draw again
+        case_id = secrets.token_urlsafe(16)
+        if insert_new(session, Case, {"id": case_id, "org": org, "pseudonym": _pseudonym(), "lang": lang,
+                                      "step": "consent", "state": "draft", "handoff_to": [],
+                                      "created_at": now}):
             break
-        except IntegrityError:  # pseudonym taken in this organisation: draw again
-            continue
-    else:  # pragma: no cover - 33,856 pseudonyms per organisation
+    else:  # pragma: no cover - 36,864 pseudonyms per organisation
         raise RuntimeError("no free pseudonym")
+    case = session.get(Case, case_id)
+    assert case is not None
     session.add(CaseIdentity(case_id=case.id, lookup=sealer.lookup(session, address),
                              sealed=sealer.seal({"address": asdict(address), "token": employee.token})))
     session.flush()
@@ -286,13 +313,8 @@ def count_once(session: Session, case: Case, outcome: str, now: datetime) -> boo
         return False
     key = dict(org=case.org, year=(case.handed_off_at or now).year, kind=case.kind or "unknown",
                channel=CHANNEL, outcome=outcome)
-    result = session.execute(update(CaseStatistic).filter_by(**key).values(count=CaseStatistic.count + 1))
-    if not result.rowcount:
-        try:
-            with session.begin_nested():
-                session.add(CaseStatistic(**key, count=1))
-        except IntegrityError:  # created meanwhile by another process
-            session.execute(update(CaseStatistic).filter_by(**key).values(count=CaseStatistic.count + 1))
+    insert_new(session, CaseStatistic, {**key, "count": 0})
+    session.execute(update(CaseStatistic).filter_by(**key).values(count=CaseStatistic.count + 1))
     case.counted_at = now
     case.outcome = outcome
     session.add(case)
