@@ -6,8 +6,8 @@ shows and what every platform falls back to.
 
 from __future__ import annotations
 
-from knowledge.answer import Answer
 from handlers.texts import text
+from knowledge.answer import Answer
 
 
 def source_line(answer: Answer) -> str:

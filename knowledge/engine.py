@@ -28,8 +28,8 @@ from knowledge.normalize import detect_language
 from knowledge.schema import REPORT_TYPES, National, Organisation
 
 MIN_INFO_SCORE = 1.0
-_FOLLOW_UP = re.compile(r"\b(wat (moet|kan|doe|zal) ik (er|daar|dan|nu)?\s?(mee|nu|dan|doen)|wat nu|en dan|hoe nu verder"
-                        r"|what (should|do|can) i do|what now|and then)\b")
+_FOLLOW_UP = re.compile(r"\b(wat (moet|kan|doe|zal) ik (er|daar|dan|nu)?\s?(mee|nu|dan|doen)"
+                        r"|wat nu|en dan|hoe nu verder|what (should|do|can) i do|what now|and then)\b")
 
 
 @dataclass

@@ -157,7 +157,8 @@ _APPROX_BARE = re.compile(
     r"\b(?:ongeveer|rond de|rond|zo'n|zon|circa|ca|ca\.|ruim|bijna|schat|about|around|roughly"
     r"|approximately|approx|worth)\s+(?:€\s*)?(\d[\d.,]*)(?!\s*(?:keer|jaar|uur|minuten|dagen|weken"
     r"|maanden|procent|%|times|years|hours|days|weeks|months|collega|personen|mensen|people))")
-_BOUND_BELOW = re.compile(r"\b(?:onder de|onder|minder dan|less than|under|below|hooguit|maximaal|max|at most)\s+€?\s*$")
+_BOUND_BELOW = re.compile(
+    r"\b(?:onder de|onder|minder dan|less than|under|below|hooguit|maximaal|max|at most)\s+€?\s*$")
 _BOUND_ABOVE = re.compile(r"\b(?:boven de|boven|meer dan|more than|over|above|minstens|ruim|at least)\s+€?\s*$")
 _RANGE = re.compile(r"\btussen (?:de )?€?\s*(\d[\d.,]*)\s*(?:euro\s*)?en\s*€?\s*(\d[\d.,]*)|"
                     r"\bbetween €?\s*(\d[\d.,]*)\s*(?:euros?\s*)?and\s*€?\s*(\d[\d.,]*)")

@@ -52,8 +52,9 @@ class KnowledgeBaseError(Exception):
         self.errors = errors
 
 
-def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+def _line_of(lazy: _LazyNode | None, loc: tuple[Any, ...]) -> int | None:
     """Line (1-based) of the YAML node at a pydantic error location, as near as it exists."""
+    node = lazy.get() if lazy is not None else None
     line = node.start_mark.line + 1 if node is not None else None
     for key in loc:
         if isinstance(node, yaml.MappingNode):
@@ -89,7 +90,7 @@ _PLAIN = {
 }
 
 
-def _validate(model: type[BaseModel], data: Any, node: yaml.Node | None, file: str) -> tuple[Any, list[KbError]]:
+def _validate(model: type[BaseModel], data: Any, node: _LazyNode | None, file: str) -> tuple[Any, list[KbError]]:
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -105,10 +106,26 @@ def _validate(model: type[BaseModel], data: Any, node: yaml.Node | None, file: s
         return None, errors
 
 
-def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None, list[KbError]]:
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+
+
+class _LazyNode:
+    """The YAML node tree, composed only when an error needs a line number (slow in Python)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._node: yaml.Node | None = None
+
+    def get(self) -> yaml.Node | None:
+        if self._node is None:
+            self._node = yaml.compose(self._text, Loader=_Loader)
+        return self._node
+
+
+def _read_yaml(path: Path) -> tuple[Any, _LazyNode | None, list[KbError]]:
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text), yaml.compose(text), []
+        return yaml.load(text, Loader=_Loader), _LazyNode(text), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -16,7 +16,7 @@ BOT = [sys.executable, "-m", "bot.cli"]
 def run_lines(lines: list[str], tmp_path: Path, org: str = "ommen") -> tuple[list[dict], str, int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "TELEGRAM_", "INTEGRITY_"))}
     env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"))
-    proc = subprocess.run([*BOT, "chat", "--org", org, "--jsonl"], input="".join(l + "\n" for l in lines),
+    proc = subprocess.run([*BOT, "chat", "--org", org, "--jsonl"], input="".join(line + "\n" for line in lines),
                           capture_output=True, text=True, env=env, timeout=120)
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     return out, proc.stderr, proc.returncode
