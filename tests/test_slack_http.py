@@ -176,6 +176,17 @@ def test_a_mention_asking_for_a_trusted_person_moves_to_a_dm(slack: SlackRequest
     assert "direct bericht" in pointer["text"]
 
 
+def test_a_slash_command_starting_a_confidential_talk_in_a_channel_moves_to_a_dm(
+        slack: SlackRequests, bot: SlackBot, fake: FakeSlack) -> None:
+    slack.command("U14", "ik wil met een vertrouwenspersoon praten", channel="C1",
+                  response_url=fake.response_url("c14"))
+    bot.sender.drain()
+    posts = fake.of("chat.postMessage")
+    assert posts and all(p["channel"] == "DU14" for p in posts)
+    [pointer] = fake.of("response_url")  # only the asker sees it, in the channel
+    assert pointer["response_type"] == "ephemeral" and "direct bericht" in pointer["text"]
+
+
 def test_the_app_home_shows_the_organisations_trusted_persons_routes_and_privacy(
         slack: SlackRequests, fake: FakeSlack) -> None:
     slack.event({"type": "app_home_opened", "user": "U11", "channel": "DU11", "tab": "home"})

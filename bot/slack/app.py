@@ -22,17 +22,21 @@ from bot.slack import normalize
 from bot.slack.blocks import ACTION_PREFIX
 from bot.slack.home import home_view
 from bot.slack.outbox_loop import OutboxLoop
-from bot.slack.sender import SlackSender
+from bot.slack.sender import SlackSender, is_private
 from bot.slack.settings import OrgResolver, SlackSettings
 from bot.slack.threads import event_handled, tag_lookup
 from handlers.dispatcher import Core
-from handlers.types import IncomingMessage
+from handlers.types import Address, IncomingMessage, Reply
 from storage.db import session_scope
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
 LAST_RETRY = 3  # Slack retries an event three times
+MOVED_TO_DM = {
+    "nl": "🔒 Hierover praten we liever niet in een kanaal. Ik heb je een direct bericht gestuurd.",
+    "en": "🔒 Better not to discuss this in a channel. I've sent you a direct message.",
+}
 
 
 @dataclass
@@ -71,11 +75,26 @@ def _register(bot: SlackBot) -> None:
             if retryable:
                 log.warning("handling a Slack event failed; Slack will deliver it again")
                 return BoltResponse(status=500, body="")
-            with session_scope(core.services.engine) as session:
-                for reply in replies:  # the core's error text, so the user is not left waiting
-                    enqueue(session, reply, core.services.cipher)
+            _enqueue(replies)  # the core's error text, so the user is not left waiting
+        elif msg.in_group:
+            _point_to_dm(msg, replies)
         bot.loop.wake()
         return None
+
+    def _enqueue(replies: list[Reply]) -> None:
+        with session_scope(core.services.engine) as session:
+            for reply in replies:
+                enqueue(session, reply, core.services.cipher)
+
+    def _point_to_dm(msg: IncomingMessage, replies: list[Reply]) -> None:
+        """Private answers to a channel message go to the DM (sender.py); tell only the asker so."""
+        private = [r for r in replies if r.to.user == msg.address.user and is_private(r)]
+        if not private:
+            return
+        channel = (msg.address.chat or "").removeprefix(normalize.EPHEMERAL)
+        lang = next((r.answer.lang for r in private if r.answer), "nl")
+        only_them = Address(normalize.PLATFORM, msg.address.user, chat=f"{normalize.EPHEMERAL}{channel}")
+        _enqueue([Reply(to=only_them, text=MOVED_TO_DM.get(lang, MOVED_TO_DM["nl"]))])
 
     def on_message(body: dict[str, Any], context: Any, request: Any) -> BoltResponse | None:
         msg = normalize.message_event(body, context.bot_user_id, orgs, tag_of)

@@ -4,7 +4,7 @@ Where a reply goes:
 - Address.chat "ephemeral:<channel>" (a slash command's answer): visible to the user only,
   through the command's response_url while we have it, else chat.postEphemeral, else a DM.
 - A private reply (confidential, tagged for a case, or about talking to a trusted person)
-  for a shared channel goes to the user's DM instead, with a pointer only they can see.
+  for a shared channel goes to the user's DM instead (the listener tells them so, see app.py).
 - Otherwise Address.chat, or the user's DM (conversations.open) when there is no chat.
 A Reply.thread is posted in the thread of the first delivered message with that tag there.
 
@@ -40,11 +40,6 @@ GONE = {"user_not_found", "account_inactive", "channel_not_found", "is_archived"
         "method_not_supported_for_channel_type", "restricted_action"}
 SLACK_SIDE = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 RESPONSE_URL_TTL_S = 25 * 60  # Slack accepts a response_url for 30 minutes
-POINTER_QUIET_S = 60  # one "see your DM" pointer per user and channel within this time
-MOVED_TO_DM = {
-    "nl": "🔒 Hierover praten we liever niet in een kanaal. Ik heb je een direct bericht gestuurd.",
-    "en": "🔒 Better not to discuss this in a channel. I've sent you a direct message.",
-}
 
 
 def is_private(reply: Reply) -> bool:
@@ -64,7 +59,6 @@ class SlackSender:
         self.clock = clock
         self._dm: dict[str, str] = {}
         self._response_urls: dict[tuple[str, str], tuple[str, float]] = {}
-        self._pointed: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
     # --- called by the listeners ---------------------------------------------------------
@@ -90,7 +84,6 @@ class SlackSender:
                 return self._post(self._dm_channel(reply.to.user), reply)
             return self._ephemeral(reply, channel)
         if chat and not is_dm(chat) and is_private(reply):
-            self._point_to_dm(reply, chat)
             chat = None
         return self._post(chat or self._dm_channel(reply.to.user), reply)
 
@@ -142,21 +135,6 @@ class SlackSender:
                 return found[0]
             self._response_urls.pop((user, channel), None)
         return None
-
-    def _point_to_dm(self, reply: Reply, channel: str) -> None:
-        """Tell the user, and only the user, that the conversation continues in the DM."""
-        now = self.clock()
-        with self._lock:
-            last = self._pointed.get((reply.to.user, channel))
-            if last is not None and now - last < POINTER_QUIET_S:
-                return
-            self._pointed[(reply.to.user, channel)] = now
-        lang = reply.answer.lang if reply.answer else "nl"
-        try:
-            _call(self.client.chat_postEphemeral, channel=channel, user=reply.to.user,
-                  text=MOVED_TO_DM.get(lang, MOVED_TO_DM["nl"]))
-        except (RetryLater, Undeliverable) as exc:
-            log.info("could not point to the DM: %s", exc)
 
 
 def _call(method: Callable[..., Any], **kwargs: Any) -> Any:
