@@ -25,8 +25,8 @@ def claim_event(session: Session, platform: str, event_id: str) -> bool:
     if dialect in ("sqlite", "postgresql"):
         ins = sqlite.insert if dialect == "sqlite" else postgresql.insert
         stmt = ins(ProcessedEvent).values(**values).on_conflict_do_nothing(
-            index_elements=["platform", "event_id"])
-        return (session.execute(stmt).rowcount or 0) == 1
+            index_elements=["platform", "event_id"]).returning(ProcessedEvent.id)
+        return session.execute(stmt).first() is not None  # RETURNING: rowcount is unreliable here
     try:
         with session.begin_nested():
             session.execute(insert(ProcessedEvent).values(**values))
