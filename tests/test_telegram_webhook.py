@@ -57,8 +57,8 @@ def test_webhook_needs_the_secret_token_and_then_answers(core: Core, fake: FakeB
                      await asyncio.to_thread(post, url, message(ALICE, "/help"), "fout-token")]
             question = message(ALICE, "/vraag Mag ik een fles wijn aannemen?")
             codes.append(await asyncio.to_thread(post, url, question, SECRET))
+            # the refused updates were never queued (403 before the bot saw them)
             await until(lambda: fake.sent(ALICE), "the answer to the accepted update")
-            await asyncio.sleep(0.3)  # room for a wrong answer to a refused update
             return codes
     codes = asyncio.run(scenario())
 
