@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cryptography.fernet import InvalidToken
+
 from bot.settings import Settings
 from storage import cases as store
 from storage import roles
@@ -114,7 +116,7 @@ def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     try:
         counts = store.rotate_keys(_engine(settings), cipher)
-    except ValueError:
+    except (ValueError, InvalidToken):  # Cipher.rotate lets Fernet's InvalidToken through
         print("Niet alles kon worden ontsleuteld: staat de oude sleutel nog in INTEGRITY_ENCRYPTION_KEYS "
               "(achter de nieuwe)?", file=sys.stderr)
         return 1
