@@ -7,15 +7,17 @@ import json
 import signal
 import sys
 import threading
+from datetime import UTC, datetime
 from typing import IO
 
 from bot.settings import Settings
+from handlers.reminder_jobs import upcoming_terms
 from handlers.reminder_seed import seed_org
-from handlers.reminder_texts import KIND_LABEL, describe_schedule
+from handlers.reminder_texts import describe_schedule, reminder_title, term_line
 from handlers.schedule import as_utc, fmt_date
 from handlers.types import Reply
 from storage.db import session_scope
-from storage.reminders import reminders_of
+from storage.reminders import Reminder, reminders_of
 
 
 def _core(settings: Settings, org: str | None):  # type: ignore[no-untyped-def]
@@ -24,35 +26,51 @@ def _core(settings: Settings, org: str | None):  # type: ignore[no-untyped-def]
     return _load_core(settings, org)
 
 
+ROLE_NL = {"coordinator": "coördinator", "manager": "leidinggevende", "trusted_person": "vertrouwenspersoon",
+           "admin": "beheerder"}
+
+
+def _status(r: Reminder) -> str:
+    if not r.active:
+        return {"unreachable": "GESTOPT: niet bereikbaar (de beheerder is ingelicht)",
+                "no_role": "gestopt: heeft de rol niet meer"}.get(r.note or "", "uitgezet")
+    if r.kind == "case_term":
+        return f"aan: bij elke termijn van een gesprek, om {r.time_of_day} op werkdagen"
+    status = describe_schedule(r.kind, r.months, r.weekday, r.day, r.time_of_day, r.every_years, "nl")
+    if r.next_due_at:
+        status += f"; volgende: {fmt_date(r.next_due_at)}"
+    if r.snooze_at:
+        status += f"; uitgesteld tot {fmt_date(r.snooze_at)}"
+    return status
+
+
 def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     core = _core(settings, args.org)
     if core is None:
         return 2
+    from bot.reminder_service import reminder_config
+
     org = core.services.kb.org(args.org)
+    now = as_utc(core.services.clock())
     with session_scope(core.services.engine) as session:
         rows = reminders_of(session, args.org)
-        if not rows:
-            print(f"Geen herinneringen voor {org.name}. Registreer coördinatoren en voer uit: "
-                  f"integrity-bot reminders seed --org {args.org}")
-            return 0
-        print(f"Herinneringen van {org.name} (Nederlandse tijd):")
-        for r in rows:
-            who = r.display_name or r.user_id
-            label = KIND_LABEL[r.kind]["nl"]
-            if r.kind == "report":
-                label = f"{label} {r.key.split(':', 1)[1]}"
-            if not r.active:
-                status = {"unreachable": "GESTOPT: niet bereikbaar", "no_role": "gestopt: geen rol meer"}.get(
-                    r.note or "", "uitgezet")
-            elif r.kind == "case_term":
-                status = f"aan, termijnen om {r.time_of_day} op werkdagen"
-            else:
-                status = (describe_schedule(r.kind, r.months, r.weekday, r.day, r.time_of_day,
-                                            r.every_years, "nl")
-                          + (f"; volgende: {fmt_date(r.next_due_at)}" if r.next_due_at else ""))
-                if r.snooze_at:
-                    status += f"; uitgesteld tot {fmt_date(r.snooze_at)}"
-            print(f"#{r.id:<4} {label:<34} {who} ({r.platform}, {r.role})\n       {status}")
+        terms = upcoming_terms(session, core.services, reminder_config(settings), args.org, now)
+    if not rows:
+        print(f"Geen herinneringen voor {org.name}. Registreer coördinatoren, leidinggevenden en "
+              f"vertrouwenspersonen (integrity-bot admin add-role) en voer uit: "
+              f"integrity-bot reminders seed --org {args.org}")
+        return 0
+    far = datetime.max.replace(tzinfo=UTC)
+    rows.sort(key=lambda r: (not r.active, r.next_due_at or far, r.id or 0))
+    print(f"Herinneringen van {org.name} (Nederlandse tijd):")
+    for r in rows:
+        who = r.display_name or r.user_id
+        print(f"#{r.id} {reminder_title(r.kind, r.key, org, 'nl')} – {who} "
+              f"({r.platform}, {ROLE_NL.get(r.role, r.role)})\n    {_status(r)}")
+    if terms:
+        print("\nKomende termijnherinneringen (vertrouwelijke gesprekken, alleen pseudoniemen):")
+        for u in terms:
+            print(f"  {term_line(u, 'nl')} (aan {u.plan.recipient})")
     return 0
 
 
@@ -70,7 +88,7 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Niets nieuws: iedereen met een rol in {org.name} heeft de standaardherinneringen al "
               f"(of er zijn geen coördinatoren, leidinggevenden of vertrouwenspersonen geregistreerd).")
     for s in created:
-        print(f"+ {KIND_LABEL[s.kind]['nl']} ({s.key}) voor {s.display_name or s.user_id} ({s.platform})")
+        print(f"+ {reminder_title(s.kind, s.key, org, 'nl')} voor {s.display_name or s.user_id} ({s.platform})")
     if not org.agenda:
         print(f"Let op: de kennisbank van {org.name} noemt geen agendafrequentie; "
               f"standaard {config.agenda_default_times}× per jaar (INTEGRITY_REMINDER_AGENDA_DEFAULT_TIMES).")

@@ -29,7 +29,7 @@ from handlers.reminder_texts import (
     report_text,
     term_text,
 )
-from handlers.schedule import ReminderConfig, as_utc, cron_trigger, local_at, next_fire, to_local
+from handlers.schedule import ReminderConfig, as_utc, cron_trigger, local_at, next_working_fire, to_local
 from handlers.types import Address, Reply
 from knowledge.schema import Organisation
 from storage.db import session_scope
@@ -146,7 +146,7 @@ def _advance(r: Reminder, snoozed: bool, due: datetime, now: datetime) -> None:
     if snoozed:
         r.snooze_at, r.snooze_of = None, None
         return
-    r.next_due_at = next_fire(trigger_of(r), max(due, now))
+    r.next_due_at = next_working_fire(trigger_of(r), max(due, now))
 
 
 def _compose(session: Session, org: Organisation, r: Reminder, due: datetime,
@@ -228,12 +228,13 @@ def _unreachable_text(lang: str, who: str, r: Reminder) -> str:
 # --- case terms --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _TermPlan:
+class TermPlan:
+    """One term of one case for one trusted person."""
+
     org: str
-    label: str
+    label: str  # the case's pseudonym, 'Melder K7-Q3'
     term: Term
-    stage: Stage
-    recipient: str  # role key
+    recipient: str  # role key 'platform:user_id'
 
 
 def _cases_module():  # type: ignore[no-untyped-def]
@@ -244,33 +245,68 @@ def _cases_module():  # type: ignore[no-untyped-def]
         return None
 
 
-def run_case_terms(services: Services, config: ReminderConfig, now: datetime, result: TickResult) -> None:
-    """Remind trusted persons of the terms of their cases, each stage once."""
+def term_plans(session: Session, services: Services, config: ReminderConfig, now: datetime,
+               org_slug: str | None = None) -> list[TermPlan]:
+    """Every running term of every relevant case, per trusted person (in their time of day)."""
     cases = _cases_module()
     if cases is None:
-        return
-    plans: list[_TermPlan] = []
+        return []
+    plans: list[TermPlan] = []
+    for case in _relevant_cases(session, cases, now):
+        org = services.kb.organisations.get(case.org)
+        if org is None or (org_slug is not None and case.org != org_slug):
+            continue
+        fallback = [f"{p.platform}:{p.user_id}" for p in people(session, case.org, ("trusted_person",))
+                    if p.available]
+        first = _first_unanswered(session, cases, case)
+        label = getattr(case, "label", str(case.id))
+        for term in case_terms(case, first, org.report_answer_days, config.time_of_day, fallback):
+            for recipient in term.recipients:
+                own = _term_reminder(session, case.org, recipient)
+                mine = term
+                if own is not None and own.time_of_day != config.time_of_day:
+                    mine = next(t for t in case_terms(case, first, org.report_answer_days, own.time_of_day,
+                                                      fallback) if t.name == term.name)
+                plans.append(TermPlan(case.org, label, mine, recipient))
+    return plans
+
+
+def run_case_terms(services: Services, config: ReminderConfig, now: datetime, result: TickResult) -> None:
+    """Remind trusted persons of the terms of their cases, each stage once."""
     with session_scope(services.engine) as session:
-        for case in _relevant_cases(session, cases, now):
-            org = services.kb.organisations.get(case.org)
-            if org is None:
-                continue
-            fallback = [f"{p.platform}:{p.user_id}" for p in people(session, case.org, ("trusted_person",))
-                        if p.available]
-            first = _first_unanswered(session, cases, case)
-            for term in case_terms(case, first, org.report_answer_days, config.time_of_day, fallback):
-                for recipient in term.recipients:
-                    own = _term_reminder(session, case.org, recipient)
-                    if own is not None and own.time_of_day != config.time_of_day:
-                        term = next(t for t in case_terms(case, first, org.report_answer_days,
-                                                          own.time_of_day, fallback) if t.name == term.name)
-                    stage = term.due_stage(now)
-                    if stage is not None:
-                        plans.append(_TermPlan(case.org, getattr(case, "label", str(case.id)), term, stage,
-                                               recipient))
-    for plan in plans:
+        due = [(plan, stage) for plan in term_plans(session, services, config, now)
+               if (stage := plan.term.due_stage(now)) is not None]
+    for plan, stage in due:
         with session_scope(services.engine) as session:
-            _fire_term(session, services, config, plan, now, result)
+            _fire_term(session, services, config, plan, stage, now, result)
+
+
+@dataclass(frozen=True)
+class UpcomingTerm:
+    at: datetime
+    plan: TermPlan
+    stage: Stage
+
+
+def upcoming_terms(session: Session, services: Services, config: ReminderConfig, org_slug: str,
+                   now: datetime, recipient: str | None = None) -> list[UpcomingTerm]:
+    """The next reminder of every running term (not ticked off, not yet sent), soonest first."""
+    found: list[UpcomingTerm] = []
+    for plan in term_plans(session, services, config, now, org_slug):
+        if recipient is not None and plan.recipient != recipient:
+            continue
+        own = _term_reminder(session, plan.org, plan.recipient)
+        if own is not None and (not own.active or (own.id and _term_done(session, own.id, plan.term.prefix))):
+            continue
+        due = plan.term.due_stage(now)
+        for stage in plan.term.stages:
+            if due is not None and stage.at < due.at:
+                continue  # superseded by a later stage that has come
+            if own is not None and own.id and claimed(session, own.id, plan.term.key(stage.name)):
+                continue
+            found.append(UpcomingTerm(stage.at, plan, stage))
+            break
+    return sorted(found, key=lambda u: u.at)
 
 
 def _relevant_cases(session: Session, cases, now: datetime) -> list:  # type: ignore[no-untyped-def]
@@ -297,8 +333,8 @@ def _term_reminder(session: Session, org: str, role_key: str) -> Reminder | None
     return found[0] if found else None
 
 
-def _fire_term(session: Session, services: Services, config: ReminderConfig, plan: _TermPlan,
-               now: datetime, result: TickResult) -> None:
+def _fire_term(session: Session, services: Services, config: ReminderConfig, plan: TermPlan,
+               stage: Stage, now: datetime, result: TickResult) -> None:
     platform, _, user_id = plan.recipient.partition(":")
     r = _term_reminder(session, plan.org, plan.recipient)
     if r is None:
@@ -311,28 +347,28 @@ def _fire_term(session: Session, services: Services, config: ReminderConfig, pla
         r = _term_reminder(session, plan.org, plan.recipient)
     if r is None or not r.active or r.id is None:
         return
-    occurrence = plan.term.key(plan.stage.name)
+    occurrence = plan.term.key(stage.name)
     if claimed(session, r.id, occurrence) or _term_done(session, r.id, plan.term.prefix):
         return
-    late = now - plan.stage.at > config.late_after
-    delivery = claim_occurrence(session, r.id, occurrence, plan.stage.at, late, now)
+    late = now - stage.at > config.late_after
+    delivery = claim_occurrence(session, r.id, occurrence, stage.at, late, now)
     if delivery is None or delivery.id is None:
         return
     org = services.kb.org(plan.org)
     lang = recipient_lang(session, platform, user_id)
-    body = term_text(plan.term.name, plan.stage.name, plan.label, plan.term.since, plan.term.deadline, org,
+    body = term_text(plan.term.name, stage.name, plan.label, plan.term.since, plan.term.deadline, org,
                      org.report_answer_days, lang)
-    lines = preamble(plan.stage.at if late else None, False, lang)
+    lines = preamble(stage.at if late else None, False, lang)
     reply = Reply(to=Address(platform, user_id), text="\n".join([*lines, body]),
                   buttons=action_buttons(delivery.id, lang)[:1], thread=f"handoff:{plan.term.case_id}",
                   tag=f"reminder:{delivery.id}")
     row = enqueue(session, reply, services.cipher)
     delivery.outbox_id, delivery.status = row.id, "enqueued"
-    delivery.detail = {"case": plan.term.case_id, "term": plan.term.name, "stage": plan.stage.name}
+    delivery.detail = {"case": plan.term.case_id, "term": plan.term.name, "stage": stage.name}
     session.add(delivery)
     result.sent.append(delivery.id)
     result.late += int(late)
-    log.info("case term reminder enqueued (%s, %s)", plan.term.name, plan.stage.name)
+    log.info("case term reminder enqueued (%s, %s)", plan.term.name, stage.name)
 
 
 def _term_done(session: Session, reminder_id: int, prefix: str) -> bool:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.schedule import ReminderConfig, cron_trigger, next_fire, spread_months, to_local
+from handlers.schedule import ReminderConfig, cron_trigger, next_working_fire, spread_months, to_local
 from knowledge.schema import Organisation, ReportDuty
 from storage.reminders import create_reminder
 from storage.reminders import people as registered
@@ -29,6 +29,15 @@ class Seeded:
     platform: str
     user_id: str
     display_name: str | None
+
+
+EXTERNAL_AUTHORS = ("het lkog", "de lkog", "het huis voor klokkenluiders", "huis voor klokkenluiders")
+
+
+def is_external(duty: ReportDuty) -> bool:
+    """A report another body publishes (the LKOG's, the Whistleblowers Authority's annual report)
+    is listed for information in some documents; nobody here has to write it."""
+    return duty.who.nl.strip().lower().startswith(EXTERNAL_AUTHORS)
 
 
 def duty_roles(duty: ReportDuty) -> tuple[str, ...]:
@@ -64,7 +73,7 @@ def seed_org(session: Session, org: Organisation, config: ReminderConfig, now: d
         return [p for p in found if only is None or (p.platform, p.user_id) == only]
 
     months = spread_months(agenda_times(org, config), config.agenda_start_month)
-    agenda_next = next_fire(cron_trigger(months, config.time_of_day, weekday=config.weekday), now)
+    agenda_next = next_working_fire(cron_trigger(months, config.time_of_day, weekday=config.weekday), now)
     for person in people(session, org.org, AGENDA_ROLES):
         if create_reminder(session, org=org.org, kind="agenda", key="agenda", role=person.role,
                            platform=person.platform, user_id=person.user_id,
@@ -73,10 +82,12 @@ def seed_org(session: Session, org: Organisation, config: ReminderConfig, now: d
             created.append(Seeded("agenda", "agenda", person.platform, person.user_id, person.display_name))
     month, day = (int(x) for x in config.report_date.split("-"))
     for duty in org.report_duties:
+        if is_external(duty):
+            continue
         start = report_start_year(month, day, config.time_of_day, now)
         trig = cron_trigger(str(month), config.time_of_day, day=day, every_years=duty.every_years,
                             start_year=start)
-        due = next_fire(trig, now)
+        due = next_working_fire(trig, now)
         key = f"report:{duty.id}"
         for person in people(session, org.org, duty_roles(duty)):
             if create_reminder(session, org=org.org, kind="report", key=key, role=person.role,

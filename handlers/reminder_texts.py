@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from handlers.schedule import DAY_NAMES, MONTH_NAMES, fmt_date, hm
 from handlers.types import Button
 from knowledge.schema import Organisation, Source
+
+if TYPE_CHECKING:
+    from handlers.reminder_jobs import UpcomingTerm
 
 KIND_LABEL = {
     "agenda": {"nl": "Integriteit op de agenda", "en": "Integrity on the agenda"},
@@ -233,3 +237,34 @@ def term_text(term: str, stage: str, label: str, since: datetime | None, deadlin
     body = tt(stage if stage in ("before", "day") else "day",
               deadline=fmt_date(deadline, lang, with_time=False), what=what, label=label, formal=formal)
     return f"{body}\n{tt('tick_off')}"
+
+
+def reminder_title(kind: str, key: str, org: Organisation, lang: str) -> str:
+    """'Integriteit op de agenda' / 'Rapportage: Jaarverslag van de vertrouwenspersoon'."""
+    label = loc(KIND_LABEL[kind], lang)
+    if kind == "report":
+        duty_id = key.split(":", 1)[1]
+        duty = next((d for d in org.report_duties if d.id == duty_id), None)
+        label = f"{label}: {loc(duty.name.model_dump(), lang) if duty else duty_id}"
+    return label
+
+
+TERM_NAME = {
+    "not_taken": {"nl": "gesprek nog niet opgepakt (1 werkdag)",
+                  "en": "conversation not taken (1 working day)"},
+    "waiting": {"nl": "bericht wacht op antwoord (3 werkdagen)",
+                "en": "message awaiting an answer (3 working days)"},
+    "receipt": {"nl": "ontvangstbevestiging (7 dagen)", "en": "confirmation of receipt (7 days)"},
+    "answer": {"nl": "laten weten of er onderzoek volgt", "en": "say whether an investigation follows"},
+    "feedback": {"nl": "terugkoppeling (3 maanden)", "en": "feedback (3 months)"},
+}
+
+
+def term_line(upcoming: UpcomingTerm, lang: str) -> str:
+    """'Melder K7-Q3: ontvangstbevestiging (7 dagen), uiterlijk 8 april 2026 – herinnering ...'."""
+    plan, stage = upcoming.plan, upcoming.stage
+    name = loc(TERM_NAME[plan.term.name], lang)
+    until = "uiterlijk" if lang != "en" else "ends"
+    when = "herinnering" if lang != "en" else "reminder"
+    deadline = fmt_date(plan.term.deadline, lang, with_time=plan.term.name in ("not_taken", "waiting"))
+    return f"{plan.label}: {name}, {until} {deadline} – {when} {fmt_date(stage.at, lang)}"

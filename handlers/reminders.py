@@ -10,17 +10,16 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlmodel import Session
-
 from handlers.context import Context
+from handlers.reminder_jobs import upcoming_terms
 from handlers.reminder_seed import report_start_year, seed_org
-from handlers.reminder_texts import KIND_LABEL, describe_schedule, loc
+from handlers.reminder_texts import describe_schedule, reminder_title, term_line
 from handlers.schedule import (
     ReminderConfig,
     as_utc,
     cron_trigger,
     fmt_date,
-    next_fire,
+    next_working_fire,
     parse_day_month,
     parse_time,
     parse_weekday,
@@ -212,8 +211,13 @@ class ReminderHandler:
         lines = [t("head", lang, org=org.name)]
         buttons = []
         for r in mine:
-            lines.append(f"#{r.id} {_title(r, org, lang)}")
+            lines.append(f"#{r.id} {reminder_title(r.kind, r.key, org, lang)}")
             lines.append(f"    {_status(r, lang)}")
+            if r.kind == "case_term" and r.active:
+                now = as_utc(ctx.services.clock())
+                for u in upcoming_terms(ctx.session, ctx.services, _config(ctx), ctx.msg.org, now,
+                                        recipient=f"{r.platform}:{r.user_id}"):
+                    lines.append(f"    • {term_line(u, lang)}")
             buttons.append(Button(f"reminder:{'off' if r.active else 'on'}:{r.id}",
                                   t("btn_off" if r.active else "btn_on", lang, id=r.id)))
         lines += ["", t("howto", lang)]
@@ -228,9 +232,9 @@ class ReminderHandler:
         for r in mine:
             r.active, r.note, r.updated_at = on, None if on else "unsubscribed", now
             if on and r.kind != "case_term":
-                r.next_due_at = next_fire(_trigger(r), now)  # from now: no burst of old ones
+                r.next_due_at = next_working_fire(_trigger(r), now)  # from now: no burst of old ones
             ctx.session.add(r)
-        items = "; ".join(f"#{r.id} {_title(r, org, ctx.lang)}" for r in mine)
+        items = "; ".join(f"#{r.id} {reminder_title(r.kind, r.key, org, ctx.lang)}" for r in mine)
         return [Reply(to=ctx.msg.address, text=t("set_on" if on else "set_off", ctx.lang, items=items),
                       ephemeral=True)]
 
@@ -271,26 +275,17 @@ class ReminderHandler:
         org = ctx.services.kb.org(ctx.msg.org)
         for r in targets:
             if r.kind != "case_term":
-                r.next_due_at = next_fire(_trigger(r), now)
+                r.next_due_at = next_working_fire(_trigger(r), now)
             r.updated_at = now
             ctx.session.add(r)
-        items = "; ".join(f"#{r.id} {_title(r, org, lang)} → {_status(r, lang)}" for r in targets)
+        items = "; ".join(f"#{r.id} {reminder_title(r.kind, r.key, org, lang)} → {_status(r, lang)}"
+                          for r in targets)
         return [Reply(to=addr, text=t("changed", lang, items=items), ephemeral=True)]
 
 
 def _trigger(r: Reminder):  # type: ignore[no-untyped-def]
     return cron_trigger(r.months, r.time_of_day, weekday=r.weekday, day=r.day,
                         every_years=r.every_years, start_year=r.start_year)
-
-
-def _title(r: Reminder, org, lang: str) -> str:  # type: ignore[no-untyped-def]
-    label = loc(KIND_LABEL[r.kind], lang)
-    if r.kind == "report":
-        duty_id = r.key.split(":", 1)[1]
-        duty = next((d for d in org.report_duties if d.id == duty_id), None)
-        if duty:
-            label = f"{label}: {loc(duty.name.model_dump(), lang)}"
-    return label
 
 
 def _status(r: Reminder, lang: str) -> str:
@@ -304,8 +299,3 @@ def _status(r: Reminder, lang: str) -> str:
     if r.snooze_at:
         parts.append(t("snoozed_until", lang, when=fmt_date(r.snooze_at, lang)))
     return " – ".join(parts)
-
-
-def upcoming(session: Session, org: str) -> list[Reminder]:
-    """Every reminder of an organisation, for the CLI listing."""
-    return reminders_of(session, org)

@@ -155,6 +155,19 @@ def next_fire(trigger: CronTrigger, after: datetime) -> datetime | None:
     return as_utc(fire) if fire else None
 
 
+def next_working_fire(trigger: CronTrigger, after: datetime) -> datetime | None:
+    """The next occurrence after `after`, moved to the next working day (same time) when it falls
+    on a weekend or a public holiday: nobody is reminded of a report on a Sunday."""
+    fire = next_fire(trigger, after)
+    if fire is None:
+        return None
+    loc = to_local(fire)
+    if is_working_day(loc.date()):
+        return fire
+    day = next_working_day(loc.date())
+    return as_utc(datetime(day.year, day.month, day.day, loc.hour, loc.minute, tzinfo=TZ))
+
+
 # --- working days ---------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)

@@ -102,7 +102,8 @@ def test_herinneringen_lists_and_changes_the_schedule(core: Core, console: Conso
         [changed] = console.send("coord", "/herinneringen tijd 10:30 #1")
         assert "volgende: dinsdag 3 maart 2026, 10:30" in changed.text
         [changed] = console.send("coord", "/herinneringen datum 1 maart")
-        assert "1 maart, jaarlijks, 09:00" in changed.text and "1 maart, elke 3 jaar, 09:00" in changed.text
+        # 1 March 2026 is a Sunday: the reminder comes on Monday.
+        assert "→ 1 maart, elke 3 jaar, 09:00 – volgende: maandag 2 maart 2026, 09:00" in changed.text
         [bad] = console.send("coord", "/herinneringen tijd half tien")
         assert bad.text.startswith("Geef een tijd als 9:30")
         [off] = console.send("coord", action="reminder:off:1")

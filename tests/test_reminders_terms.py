@@ -161,3 +161,17 @@ def test_an_unsubscribed_trusted_person_gets_no_term_reminders(core: Core, conso
         svc.tick()
         got = terms(core)
     assert [r.to.user for r in got] == ["vp1"]
+
+
+def test_the_trusted_person_sees_the_coming_terms(core: Core, console: Console) -> None:
+    setup_people(core)
+    make_case(core, handed_off_at=local(2026, 3, 20, 9, 0), taken_by="console:vp1",
+              taken_at=local(2026, 3, 20, 9, 5), formal_report_at=date(2026, 4, 1))
+    with at(2026, 4, 1, 12, 0):
+        [listing] = console.send("vp1", "/herinneringen")
+    assert ("• Melder K7-Q3: ontvangstbevestiging (7 dagen), uiterlijk woensdag 8 april 2026 – "
+            "herinnering donderdag 2 april 2026, 09:00") in listing.text
+    assert "• Melder K7-Q3: terugkoppeling (3 maanden), uiterlijk woensdag 1 juli 2026" in listing.text
+    with at(2026, 4, 1, 12, 0):
+        [other] = console.send("vp2", "/herinneringen")
+    assert "K7-Q3" not in other.text  # not their case
