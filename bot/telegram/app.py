@@ -26,13 +26,11 @@ log = logging.getLogger(__name__)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
-def build_application(tg: TelegramSettings, updater: bool = True) -> Application:  # type: ignore[type-arg]
+def build_application(tg: TelegramSettings) -> Application:  # type: ignore[type-arg]
     """An Application talking to `tg.base_url` (Telegram, or a fake in tests)."""
     builder = ApplicationBuilder().token(tg.bot_token).base_url(tg.base_url)
     if tg.base_url != TelegramSettings.model_fields["base_url"].default:
         builder = builder.base_file_url(tg.base_url.replace("/bot", "/file/bot"))
-    if not updater:
-        builder = builder.updater(None)
     return builder.build()
 
 
