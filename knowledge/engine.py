@@ -193,7 +193,9 @@ class KnowledgeBase:
                 if found is not None:
                     return found, None
             return uncovered_answer(org, self.national, u.topic, lang), None
-        return Answer(intent=u.kind, lang=lang), None
+        channels = ["trusted_person"] if u.kind == "confide" else []
+        return Answer(intent=u.kind, topic="trusted_person" if channels else None, channels=channels,
+                      lang=lang), None
 
     def _matched_situations(self, slug: str, topic: str, msg: Analyzed) -> set[str]:
         idx = self._situations.get((slug, topic))

@@ -56,9 +56,11 @@ class Analyzed:
 
 
 def _word_matches(term_word: str, exact: bool, word: str, word_stem: str) -> bool:
+    if exact:
+        return term_word == word
     if term_word in (word, word_stem):
         return True
-    if exact or len(term_word) < MIN_AFFIX:
+    if len(term_word) < MIN_AFFIX:
         return False
     if word.startswith(term_word):
         return True
@@ -73,7 +75,8 @@ class TermIndex:
         self.vocabulary: set[str] = set()
         for phrase, label, weight in entries:
             exact = phrase.startswith("=")
-            words = tuple(stem(w) for w in tokens(normalize(phrase.lstrip("="))))
+            raw = tokens(normalize(phrase.lstrip("=")))
+            words = tuple(raw) if exact else tuple(stem(w) for w in raw)
             if not words:
                 continue
             self._by_first.setdefault(words[0], []).append(Term(words, exact, label, weight))
