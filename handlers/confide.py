@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers.confide_common import clip, contacts_reply, parse_command, to_employee, to_trusted
+from handlers.confide_common import clip, contacts_reply, employee_command, to_employee, to_trusted
 from handlers.confide_texts import caveat, ct, kind_label
 from handlers.confide_trusted import TrustedSide, stat_kind_question, wants
 from handlers.context import Context
@@ -50,15 +50,16 @@ class ConfideHandler:
             replies = TrustedSide(ctx, sealer).handle()
             if replies is not None:
                 return replies
-        cmd, rest = parse_command(ctx.msg.text) if not ctx.msg.action else (None, "")
+        cmd, rest = employee_command(ctx.msg.text) if not ctx.msg.action else (None, "")
         action = ctx.msg.action or ""
         if sealer is not None:
             cases = store.cases_of_employee(ctx.session, sealer, ctx.msg.address)
             live = next((c for c in cases if c.state in ("draft", "open")), None)
             if live is not None:
                 return EmployeeSide(ctx, sealer, live).handle(cmd, rest)
-            if action.startswith("confide:me:") or cmd == "/verwijder" \
-                    or (cmd in ("/naam", *CLOSE_COMMANDS) and not rest):
+            typed_slash = ctx.msg.text.strip().startswith("/")
+            if action.startswith("confide:me:") or (cmd == "/verwijder" and (typed_slash or cases)) \
+                    or (typed_slash and cmd in ("/naam", *CLOSE_COMMANDS) and not rest):
                 return EmployeeSide(ctx, sealer, cases[0] if cases else None).handle_closed(cmd, rest)
         if self._is_start(ctx, cmd, action):
             return self._start(ctx, sealer)

@@ -33,6 +33,23 @@ def parse_command(text: str) -> tuple[str | None, str]:
     return head.split("@", 1)[0].lower(), rest.strip()
 
 
+BARE_WORDS = {"stop": "/stop", "verwijder": "/verwijder", "wis alles": "/verwijder", "naam": "/naam"}
+
+
+def employee_command(text: str) -> tuple[str | None, str]:
+    """Like parse_command, and a message of just 'stop', 'verwijder' or 'naam' counts too.
+
+    Slack's message box treats every '/word' as a slash command of its own, so an employee
+    there types the bare word (or presses the buttons).
+    """
+    cmd, rest = parse_command(text)
+    if cmd is None:
+        bare = BARE_WORDS.get(text.strip().strip(".!").lower())
+        if bare:
+            return bare, ""
+    return cmd, rest
+
+
 def clip(text: str) -> str:
     """A relayed message, at most MAX_TEXT characters (what every platform can carry)."""
     text = text.strip()

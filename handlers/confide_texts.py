@@ -27,7 +27,7 @@ TEXTS: dict[str, dict[str, str]] = {
                "⚠️ Eerlijk: vertrouwelijk is niet anoniem. Je collega's en je leidinggevende zien niets, maar het is "
                "niet verborgen voor beheerders: {caveat}, en wie deze bot beheert heeft de sleutel. "
                "Zet dus geen namen of details in je berichten waaraan men jou kan herkennen.\n"
-               "🗑️ Je kunt altijd stoppen (/stop) of alles meteen laten wissen (/verwijder). "
+               "🗑️ Je kunt altijd stoppen (typ stop) of alles meteen laten wissen (typ verwijder). "
                "Een afgesloten gesprek wordt na {days} dagen gewist.\n"
                "Wil je verder?"),
         "en": ("🔒 Confidential: only a trusted person of {org} reads what you write here. They see a "
@@ -35,7 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
                "⚠️ To be honest: confidential is not anonymous. Your colleagues and your manager see nothing, but it "
                "is not hidden from administrators: {caveat}, and whoever runs this bot holds the key. "
                "So leave out names or details by which you could be recognised.\n"
-               "🗑️ You can stop at any time (/stop) or have everything erased at once (/verwijder). "
+               "🗑️ You can stop at any time (type stop) or have everything erased at once (type verwijder). "
                "A closed conversation is erased after {days} days.\n"
                "Do you want to continue?"),
     },
@@ -66,11 +66,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": ("✅ Doorgegeven aan de vertrouwenspersonen van {org}. Zij kennen je als {label}. "
                "Je krijgt hier bericht zodra iemand je gesprek oppakt.\n"
                "Alles wat je vanaf nu typt, gaat naar de vertrouwenspersoon. "
-               "/naam = je naam bekend maken · /stop = gesprek afsluiten · /verwijder = alles wissen"),
+               "Gebruik de knoppen, of typ: naam = je naam bekend maken · stop = afsluiten · verwijder = alles wissen"),
         "en": ("✅ Passed on to the trusted persons of {org}. They know you as {label}. "
                "You will hear here as soon as someone takes up your conversation.\n"
                "Everything you type from now on goes to the trusted person. "
-               "/naam = tell your name · /stop = close the conversation · /verwijder = erase everything"),
+               "Use the buttons, or type: naam = tell your name · stop = close · verwijder = erase everything"),
     },
     "already_open": {
         "nl": "Je hebt al een vertrouwelijk gesprek open als {label}. Typ gewoon je bericht; het gaat naar de vertrouwenspersoon.",
@@ -108,16 +108,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The trusted person asks whether you want to tell your name. You don't have to; the conversation goes on without.",
     },
     "closed_by_employee": {
-        "nl": ("Het gesprek is afgesloten. Wil je dat alles meteen gewist wordt, typ dan /verwijder; "
+        "nl": ("Het gesprek is afgesloten. Wil je dat alles meteen gewist wordt, typ dan verwijder; "
                "anders wordt de inhoud na {days} dagen gewist."),
-        "en": ("The conversation is closed. To have everything erased at once, type /verwijder; "
+        "en": ("The conversation is closed. To have everything erased at once, type verwijder; "
                "otherwise the content is erased after {days} days."),
     },
     "closed_by_trusted": {
         "nl": ("De vertrouwenspersoon heeft het gesprek afgesloten. Je kunt altijd een nieuw gesprek beginnen met "
-               "/vertrouwenspersoon. Alles meteen wissen: /verwijder; anders gebeurt dat na {days} dagen."),
+               "/vertrouwenspersoon. Alles meteen wissen: typ verwijder; anders gebeurt dat na {days} dagen."),
         "en": ("The trusted person has closed the conversation. You can always start a new one with "
-               "/vertrouwenspersoon. Erase everything now: /verwijder; otherwise that happens after {days} days."),
+               "/vertrouwenspersoon. Erase everything now: type verwijder; otherwise that happens after {days} days."),
     },
     "delete_confirm": {
         "nl": ("Weet je het zeker? Alles van dit gesprek wordt meteen gewist: je berichten, de antwoorden en de "

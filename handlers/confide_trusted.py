@@ -8,6 +8,7 @@ other user gets the same 'unknown' reply whether the case exists or not.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 
 from handlers.confide_common import clip, parse_command, to_employee, to_trusted
@@ -33,12 +34,29 @@ def stat_kind_question(address: Address, case: Case, lang: str = "nl") -> Reply:
     return to_trusted(address, case, ct("ask_stat_kind", lang, kind=kind_label(case.kind, lang)), buttons)
 
 
+PSEUDONYM = re.compile(r"^(melder\s+)?[A-Za-z][0-9]-[A-Za-z][0-9]\b", re.IGNORECASE)
+
+
+def trusted_command(ctx: Context) -> tuple[str | None, str]:
+    """The trusted-person command in a message: '/antwoord K7-Q3 …', or the same without the slash
+    from a registered trusted person (Slack's message box claims every '/word' for itself)."""
+    cmd, rest = parse_command(ctx.msg.text)
+    if cmd is not None:
+        return cmd, rest
+    word, _, rest = ctx.msg.text.strip().partition(" ")
+    cmd = f"/{word.lower()}"
+    if cmd not in COMMANDS + ARG_COMMANDS or (cmd != "/gesprekken" and not PSEUDONYM.match(rest.strip())):
+        return None, ""
+    a = ctx.msg.address
+    return (cmd, rest.strip()) if trusted_orgs(ctx.session, a.platform, a.user) else (None, "")
+
+
 def wants(ctx: Context) -> bool:
     """Is this message (possibly) for the trusted-person side?"""
     msg = ctx.msg
     if msg.action:
         return msg.action.startswith("confide:tp:")
-    cmd, rest = parse_command(msg.text)
+    cmd, rest = trusted_command(ctx)
     if cmd in COMMANDS or (cmd in ARG_COMMANDS and rest):
         return True
     return bool(msg.thread and msg.thread.split(":", 1)[0] in ("handoff", "case"))
@@ -61,7 +79,7 @@ class TrustedSide:
         msg = self.ctx.msg
         if msg.action:
             return self._action(msg.action)
-        cmd, rest = parse_command(msg.text)
+        cmd, rest = trusted_command(self.ctx)
         if cmd == "/gesprekken":
             return self._list()
         if cmd in COMMANDS or (cmd in ARG_COMMANDS and rest):

@@ -36,7 +36,7 @@ def test_whole_flow_with_two_trusted_persons_and_an_outsider(chat: Chat, core: C
     # start in words: the explanation in three lines with the honest caveat, and a consent question
     r = chat.send("emp", "Ik wil met een vertrouwenspersoon praten", display_name="Jan Jansen")
     explain = texts(r, "emp")
-    assert "schuilnaam" in explain and "niet anoniem" in explain and "/verwijder" in explain
+    assert "schuilnaam" in explain and "niet anoniem" in explain and "verwijder" in explain
     assert to(r, "emp")[0].answer is not None and to(r, "emp")[0].answer.intent == "confide"
     assert not to(r, "tp-anna") and not to(r, "tp-bob")  # nothing is passed on before consent
     r = chat.press("emp", r, "Ja, ga verder")
@@ -269,3 +269,25 @@ def test_trusted_person_list_shows_waiting_cases_with_a_take_button(chat: Chat) 
     assert f"Melder {name}" in texts(r, "tp-bob") and "wacht op een vertrouwenspersoon" in texts(r, "tp-bob")
     r = chat.press("tp-bob", r, f"Oppakken {name}")
     assert "Jij voert nu het gesprek" in texts(r, "tp-bob")
+
+
+def test_commands_without_slash_for_slack(chat: Chat, core: Core) -> None:
+    """Slack's message box claims every '/word': the bare words work too, and only where meant."""
+    register(core, "U0SLACKTP", platform="slack")
+    r = open_case(chat, "e1")
+    name = pseudonym(r)
+    r = chat.send("U0SLACKTP", f"oppakken {name}", platform="slack")
+    assert "Jij voert nu het gesprek" in texts(r, "U0SLACKTP")
+    r = chat.send("U0SLACKTP", f"antwoord {name} Hoe gaat het nu?", platform="slack")
+    assert "Hoe gaat het nu?" in texts(r, "e1")
+    r = chat.send("e1", "antwoord op je vraag: beter")  # an employee's words stay words
+    assert texts(r, "U0SLACKTP") == f"💬 Melder {name}: antwoord op je vraag: beter"
+    r = chat.send("U0SLACKTP", "gesprekken", platform="slack")
+    assert f"Melder {name}" in texts(r, "U0SLACKTP")
+    r = chat.send("e1", "Stop")
+    assert "Het gesprek is afgesloten" in texts(r, "e1")
+    r = chat.send("e1", "stop")  # no open case any more: an ordinary message
+    assert "Het gesprek is afgesloten" not in texts(r, "e1")
+    r = chat.send("e1", "verwijder")  # as the closing message says
+    r = chat.press("e1", r, "Ja, wis alles")
+    assert "Gewist" in texts(r, "e1")
