@@ -19,10 +19,13 @@ from handlers.schedule import (
     as_utc,
     cron_trigger,
     fmt_date,
+    local_at,
+    next_working_day,
     next_working_fire,
     parse_day_month,
     parse_time,
     parse_weekday,
+    to_local,
 )
 from handlers.texts import text as core_text
 from handlers.types import Button, Reply
@@ -170,7 +173,9 @@ class ReminderHandler:
     def _snooze(self, ctx: Context, d: ReminderDelivery, now: datetime) -> list[Reply]:
         r = ctx.session.get(Reminder, d.reminder_id)
         assert r is not None
-        when = now + timedelta(days=_config(ctx).snooze_days)
+        # A week later at the reminder's own time of day, on a working day.
+        day = next_working_day(to_local(now).date() + timedelta(days=_config(ctx).snooze_days))
+        when = local_at(day, r.time_of_day)
         r.snooze_at, r.snooze_of, r.updated_at = when, d.id, now
         d.snoozed_at = now
         ctx.session.add_all([d, r])

@@ -146,3 +146,25 @@ def test_report_reminder_carries_the_anonymous_counts(core: Core) -> None:
     assert "• per soort: ongewenst gedrag 3, integriteitsschending 1" in report.text
     assert re.search(r"• per kanaal: [^\n]*[Vv]ertrouwenspersoon[^\n]* 4", report.text)
     assert "K7-Q3" not in report.text
+
+
+def test_someone_who_talks_english_gets_english_reminders(core: Core, console: Console) -> None:
+    register(core, "coordinator", "anna")
+    svc = service(core)
+    with at(2026, 2, 20, 10, 0):
+        console.send("anna", "May I accept a bottle of wine from a supplier?")
+        svc.tick()
+        [listing] = console.send("anna", "/reminders")
+    assert listing.text.startswith("Your reminders (Gemeente Ommen), times in Amsterdam time:")
+    assert "first Monday of March and September, 09:00 – next: Monday 2 March 2026, 09:00" in listing.text
+    with at(2026, 3, 2, 9, 0):
+        svc.tick()
+        [reminder] = _english(to(inbox(core), "anna"))
+        [ok] = console.send("anna", "done")
+    assert "Ready agenda item – practice dilemma:" in reminder.text
+    assert [b.label for b in reminder.buttons] == ["Done", "Remind me in a week"]
+    assert ok.text.startswith("Noted, thank you!")
+
+
+def _english(replies):  # type: ignore[no-untyped-def]
+    return [r for r in replies if "put integrity on the agenda" in r.text]
