@@ -192,10 +192,10 @@ class SlackRequests:
         return self.event(event, secret=secret)
 
     def command(self, user: str, text: str, channel: str = "C1", response_url: str = "",
-                **kw: Any) -> tuple[int, str]:
+                command: str = "/integriteit", channel_name: str | None = None, **kw: Any) -> tuple[int, str]:
+        name = channel_name or ("directmessage" if channel.startswith("D") else "algemeen")
         form = {"token": "x", "team_id": self.team, "team_domain": "gemeente", "channel_id": channel,
-                "channel_name": "directmessage" if channel.startswith("D") else "algemeen",
-                "user_id": user, "user_name": "someone", "command": "/integriteit", "text": text,
+                "channel_name": name, "user_id": user, "user_name": "someone", "command": command, "text": text,
                 "api_app_id": "A1", "response_url": response_url, "trigger_id": f"trig.{next(self._n)}"}
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
 

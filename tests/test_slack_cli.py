@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
+import handlers
 from bot.slack.cli import MANIFEST
 from tests.slack_fake import SECRET, FakeSlack, SlackRequests, blocks_of
 from tests.test_slack_socket import FakeSocket
@@ -118,12 +120,26 @@ def test_missing_or_wrong_settings_are_explained(tmp_path: Path, fake: FakeSlack
     assert fake.calls == []
 
 
+def commands_in_texts() -> set[str]:
+    """Every '/command' the user-facing texts mention."""
+    found: set[str] = set()
+    for name in ("texts.py", "confide_texts.py", "reminder_texts.py", "reminders.py"):
+        path = Path(handlers.__file__).with_name(name)
+        if path.exists():
+            found |= set(re.findall(r"(?<![\w/])/[a-z]{3,}\b", path.read_text(encoding="utf-8")))
+    from handlers.reminders import COMMANDS
+
+    return found - {c for c in COMMANDS if c not in ("/herinneringen", "/reminders")}  # aliases
+
+
 def test_the_manifest_asks_for_what_the_app_uses() -> None:
     manifest: dict[str, Any] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     features, settings = manifest["features"], manifest["settings"]
     assert features["app_home"]["home_tab_enabled"] and features["app_home"]["messages_tab_enabled"]
     assert features["bot_user"]["display_name"] == "Integriteitsbot"
-    assert [c["command"] for c in features["slash_commands"]] == ["/integriteit"]
+    commands = {c["command"] for c in features["slash_commands"]}
+    assert "/integriteit" in commands
+    assert commands >= commands_in_texts()  # what the bot tells people to type works in Slack's message box
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read", "chat:write", "commands", "im:history", "im:write"}
     events = set(settings["event_subscriptions"]["bot_events"])

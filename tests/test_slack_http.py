@@ -187,6 +187,20 @@ def test_a_slash_command_starting_a_confidential_talk_in_a_channel_moves_to_a_dm
     assert pointer["response_type"] == "ephemeral" and "direct bericht" in pointer["text"]
 
 
+def test_the_confidential_conversations_commands_answer_in_the_dm(slack: SlackRequests, bot: SlackBot,
+                                                                   fake: FakeSlack) -> None:
+    assert slack.command("U15", "", channel="DU15", command="/vertrouwenspersoon")[0] == 200
+    bot.sender.drain()
+    [consent] = fake.of("chat.postMessage")
+    assert consent["channel"] == "DU15" and "vertrouwenspersoon" in consent["text"].lower()
+    assert fake.of("response_url") == [] and fake.of("chat.postEphemeral") == []  # a lasting message
+    slack.command("U16", "", channel="C1", command="/vertrouwenspersoon", response_url=fake.response_url("c16"))
+    bot.sender.drain()
+    assert fake.of("chat.postMessage")[-1]["channel"] == "DU16"
+    [pointer] = fake.of("response_url")
+    assert "direct bericht" in pointer["text"]
+
+
 def test_the_app_home_shows_the_organisations_trusted_persons_routes_and_privacy(
         slack: SlackRequests, fake: FakeSlack) -> None:
     slack.event({"type": "app_home_opened", "user": "U11", "channel": "DU11", "tab": "home"})

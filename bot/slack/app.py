@@ -68,16 +68,19 @@ def _register(bot: SlackBot) -> None:
     app, core, orgs = bot.app, bot.core, bot.orgs
     tag_of = tag_lookup(core.services.engine)
 
-    def handle(msg: IncomingMessage, retryable: bool) -> BoltResponse | None:
-        """Hand a message to the core; when its handling failed, let Slack retry or tell the user."""
+    def handle(msg: IncomingMessage, retryable: bool, channel: str | None = None) -> BoltResponse | None:
+        """Hand a message to the core; when its handling failed, let Slack retry or tell the user.
+
+        `channel`: the shared channel the message was written in, if any (see _point_to_dm).
+        """
         replies = core.handle(msg)
         if replies and msg.event_id and not event_handled(core.services.engine, msg.event_id):
             if retryable:
                 log.warning("handling a Slack event failed; Slack will deliver it again")
                 return BoltResponse(status=500, body="")
             _enqueue(replies)  # the core's error text, so the user is not left waiting
-        elif msg.in_group:
-            _point_to_dm(msg, replies)
+        elif channel:
+            _point_to_dm(msg, replies, channel)
         bot.loop.wake()
         return None
 
@@ -86,13 +89,13 @@ def _register(bot: SlackBot) -> None:
             for reply in replies:
                 enqueue(session, reply, core.services.cipher)
 
-    def _point_to_dm(msg: IncomingMessage, replies: list[Reply]) -> None:
-        """Private answers to a channel message go to the DM (sender.py); tell only the asker so."""
-        private = [r for r in replies if r.to.user == msg.address.user and is_private(r)]
-        if not private:
+    def _point_to_dm(msg: IncomingMessage, replies: list[Reply], channel: str) -> None:
+        """Answers to a channel message that go to the DM (private ones, see sender.py, and those
+        without a chat): tell only the asker, in the channel, where to look."""
+        moved = [r for r in replies if r.to.user == msg.address.user and (is_private(r) or not r.to.chat)]
+        if not moved:
             return
-        channel = (msg.address.chat or "").removeprefix(normalize.EPHEMERAL)
-        lang = next((r.answer.lang for r in private if r.answer), "nl")
+        lang = next((r.answer.lang for r in moved if r.answer), "nl")
         only_them = Address(normalize.PLATFORM, msg.address.user, chat=f"{normalize.EPHEMERAL}{channel}")
         _enqueue([Reply(to=only_them, text=MOVED_TO_DM.get(lang, MOVED_TO_DM["nl"]))])
 
@@ -100,24 +103,25 @@ def _register(bot: SlackBot) -> None:
         msg = normalize.message_event(body, context.bot_user_id, orgs, tag_of)
         if msg is None:
             return None
-        return handle(msg, retryable=_retry_num(request) < LAST_RETRY)
+        return handle(msg, retryable=_retry_num(request) < LAST_RETRY,
+                      channel=msg.address.chat if msg.in_group else None)
 
     def on_command(ack: Any, body: dict[str, Any]) -> None:
         ack()
         msg = normalize.slash_command(body, orgs)
-        bot.sender.remember_response_url(msg.address.user, body.get("channel_id") or "",
-                                         body.get("response_url"))
-        handle(msg, retryable=False)
+        channel = body.get("channel_id") or ""
+        bot.sender.remember_response_url(msg.address.user, channel, body.get("response_url"))
+        handle(msg, retryable=False, channel=channel if msg.in_group else None)
 
     def on_action(ack: Any, body: dict[str, Any]) -> None:
         ack()
         msg = normalize.block_action(body, orgs, tag_of)
         if msg is None:
             return
+        channel = (msg.address.chat or "").removeprefix(normalize.EPHEMERAL)
         if msg.address.chat and msg.address.chat.startswith(normalize.EPHEMERAL):
-            bot.sender.remember_response_url(msg.address.user, msg.address.chat[len(normalize.EPHEMERAL):],
-                                             body.get("response_url"))
-        handle(msg, retryable=False)
+            bot.sender.remember_response_url(msg.address.user, channel, body.get("response_url"))
+        handle(msg, retryable=False, channel=channel if msg.in_group else None)
 
     def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home" or not event.get("user"):
@@ -132,7 +136,7 @@ def _register(bot: SlackBot) -> None:
     app.event("message")(on_message)
     app.event("app_mention")(on_message)
     app.event("app_home_opened")(on_home)
-    app.command(re.compile(r"^/integrit"))(on_command)
+    app.command(re.compile(r"^/"))(on_command)  # every command of the manifest
     app.action(re.compile(f"^{ACTION_PREFIX}"))(on_action)
 
 

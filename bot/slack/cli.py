@@ -119,6 +119,8 @@ def _check(slack: SlackSettings, settings: Settings) -> int:
 
 
 def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
+    """Serve until Ctrl-C / SIGTERM, with the outbox loop and the reminder clock running."""
+    from bot.reminder_service import start_reminder_service
     from bot.slack.app import build_slack
     from bot.slack.server import http_server, socket_mode
 
@@ -126,6 +128,7 @@ def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     bot.loop.start()
+    reminders = start_reminder_service(core, settings)
     try:
         if slack.mode == "http":
             server = http_server(bot, slack.host, slack.port)
@@ -143,5 +146,6 @@ def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        reminders.shutdown()
         bot.loop.stop()
     return 0

@@ -39,8 +39,10 @@ PRIVACY = ("*Privacy*\n"
            "• Ik bewaar je vragen niet. Wat ik wel bewaar: de vervolgvraag die nog openstaat (bijvoorbeeld "
            "de waarde van een cadeau), de antwoorden die ik je stuur, en kenmerken van Slack-berichten om "
            "dubbele berichten te herkennen (zonder inhoud).\n"
-           "• Ik geef je Slack-naam en -profiel niet door. Wat je in een vertrouwelijk gesprek schrijft, "
-           "wordt versleuteld opgeslagen en uiterlijk {days} dagen na het afsluiten van het gesprek gewist.\n"
+           "• In een vertrouwelijk gesprek ziet de vertrouwenspersoon een schuilnaam; je naam alleen als je "
+           "daar zelf voor kiest. Ik lees je Slack-profiel niet. Wat je schrijft, wordt versleuteld opgeslagen "
+           "en na het afsluiten volgens de bewaartermijn ({days} dagen) gewist; typ verwijder in ons "
+           "gesprek om het meteen te wissen.\n"
            "• Slack bewaart de berichten in dit gesprek volgens de bewaartermijnen van je werkplek.\n"
            "• Wat je in een kanaal vraagt, ziet iedereen in dat kanaal.")
 

@@ -96,15 +96,32 @@ def message_event(body: dict[str, Any], bot_user_id: str | None, org_of: OrgOf,
         thread=thread, in_group=not dm)
 
 
+def is_question_command(command: str) -> bool:
+    """`/integriteit` (also a renamed copy such as /integriteit-test) asks a question."""
+    return command.startswith("/integrit")
+
+
 def slash_command(body: dict[str, Any], org_of: OrgOf) -> IncomingMessage:
-    """`/integriteit [vraag]`: the answer is for the asker only (ephemeral), wherever it was typed."""
+    """A slash command.
+
+    `/integriteit [vraag]`: the answer is for the asker only (ephemeral), wherever it was typed.
+    Any other command of the app (/vertrouwenspersoon, /stop, /antwoord …) is the text command
+    of the same name for the core: Slack takes every message that starts with "/" for a command,
+    so these reach the bot only this way. Their answers belong to the ongoing conversation and go
+    to the DM with the bot.
+    """
     channel = body.get("channel_id") or ""
-    text = plain_text(body.get("text") or "", None) or "help"
+    command = (body.get("command") or "").lower()
+    args = plain_text(body.get("text") or "", None)
     dm = is_dm(channel) or body.get("channel_name") == "directmessage"
-    event_id = body.get("trigger_id") or f"{channel}:{body.get('user_id')}:{body.get('text')}"
-    return IncomingMessage(
-        address=Address(PLATFORM, body["user_id"], chat=f"{EPHEMERAL}{channel}" if channel else None),
-        org=org_of(team_of(body)), text=text, event_id=f"cmd:{event_id}", in_group=not dm)
+    event_id = body.get("trigger_id") or f"{channel}:{body.get('user_id')}:{command} {args}"
+    if is_question_command(command):
+        chat: str | None = f"{EPHEMERAL}{channel}" if channel else None
+        text = args or "help"
+    else:
+        chat, text = None, f"{command} {args}".strip()
+    return IncomingMessage(address=Address(PLATFORM, body["user_id"], chat=chat), org=org_of(team_of(body)),
+                           text=text, event_id=f"cmd:{event_id}", in_group=not dm)
 
 
 def block_action(body: dict[str, Any], org_of: OrgOf, tag_of: TagOf) -> IncomingMessage | None:
