@@ -265,11 +265,11 @@ def open_cases(session: Session, orgs: list[str]) -> list[Case]:
 
 def try_take(session: Session, case_id: str, taker: str, now: datetime) -> bool:
     """Give the case to `taker` if nobody has it yet: the first one wins, also across processes."""
-    result = session.execute(update(Case).where(
+    won = session.execute(update(Case).where(
         Case.id == case_id, Case.state == "open", Case.taken_by.is_(None))  # type: ignore[union-attr]
-        .values(taken_by=taker, taken_at=now))
+        .values(taken_by=taker, taken_at=now).returning(Case.id)).first()
     session.expire_all()
-    return result.rowcount == 1
+    return won is not None
 
 
 def release_cases(session: Session, org: str, taker: str) -> int:
