@@ -148,3 +148,14 @@ def test_the_manifest_asks_for_what_the_app_uses() -> None:
     assert len(manifest["display_information"]["long_description"]) >= 175  # Slack's minimum
     printed = subprocess.run([*BOT, "slack", "--manifest"], capture_output=True, text=True, timeout=120)
     assert yaml.safe_load(printed.stdout) == manifest
+
+
+def test_the_manifest_turns_into_http_mode_as_the_readme_says() -> None:
+    text = MANIFEST.read_text(encoding="utf-8").replace("socket_mode_enabled: true", "socket_mode_enabled: false")
+    text = re.sub(r"# ((?:request_)?url: \S+)\s+# HTTP mode only", r"\1", text)
+    manifest = yaml.safe_load(text)
+    url = "https://integriteitsbot.example.nl/slack/events"
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == url
+    assert manifest["settings"]["interactivity"]["request_url"] == url
+    assert all(c["url"] == url for c in manifest["features"]["slash_commands"])
+    assert manifest["settings"]["socket_mode_enabled"] is False

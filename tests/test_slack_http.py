@@ -72,6 +72,12 @@ def test_a_request_with_a_bad_signature_gets_401_and_no_answer(slack: SlackReque
     assert fake.of("chat.postMessage") == [] and fake.calls == []
 
 
+def test_the_request_url_check_of_http_mode_is_answered(slack: SlackRequests) -> None:
+    status, body = slack.post(json.dumps({"token": "x", "challenge": "c-123", "type": "url_verification"}),
+                              "application/json")
+    assert status == 200 and "c-123" in body
+
+
 def test_a_retried_event_and_a_mention_in_a_dm_are_answered_once(slack: SlackRequests, bot: SlackBot,
                                                                  fake: FakeSlack) -> None:
     event = {"type": "message", "channel": "DU4", "channel_type": "im", "user": "U4", "text": WINE,
