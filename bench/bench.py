@@ -55,6 +55,9 @@ def bench_engine(cases: list[dict], answers: int) -> None:
     print(f"engine latency p50:        {statistics.median(latencies) * 1000:8.3f} ms")
     print(f"engine latency p99:        {pct(latencies, 0.99) * 1000:8.3f} ms")
     print(f"engine latency max:        {max(latencies) * 1000:8.3f} ms")
+    cold = latencies[:sum(len(c["turns"]) for c in cases)]
+    print(f"first pass (cold caches, {len(cold)} answers): p50 {statistics.median(cold) * 1000:.3f} ms, "
+          f"p99 {pct(cold, 0.99) * 1000:.3f} ms")
     print(f"peak memory (this process, RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.1f} MiB")
 
 

@@ -73,15 +73,15 @@ class KnowledgeBase:
         self.organisations = organisations
         self.national = national
         self.lexicon_index = build_lexicon_index(lexicon)
-        self._situations: dict[tuple[str, str], TermIndex] = {}
+        self._situations: dict[str, TermIndex] = {}  # per org; labels (topic, situation id)
         self._info: dict[str, TermIndex] = {}
         lexicon_words = set(self.lexicon_index.vocabulary)
         national_info = national.info if national else []
         for slug, org in organisations.items():
-            for topic, spec in org.topics.items():
-                idx = TermIndex((p, s.id, 1.0) for s in spec.situations for p in s.patterns)
-                self._situations[(slug, topic)] = idx
-                lexicon_words |= idx.vocabulary
+            idx = TermIndex((p, (topic, s.id), 1.0) for topic, spec in org.topics.items()
+                            for s in spec.situations for p in s.patterns)
+            self._situations[slug] = idx
+            lexicon_words |= idx.vocabulary
             info_idx = TermIndex((p, i.id, 1.0) for i in [*org.info, *national_info] for p in i.patterns)
             self._info[slug] = info_idx
             lexicon_words |= info_idx.vocabulary
@@ -104,11 +104,8 @@ class KnowledgeBase:
         """Rank what the message can be and pick the best reading."""
         facts = facts if facts is not None else extract_facts(msg.text)
         sig = read_signals(msg, self.lexicon_index)
-        for topic, idx in ((t, self._situations.get((slug, t))) for t in self.org(slug).topics):
-            if idx is not None:
-                n = len({h.label for h in idx.find(msg)})
-                if n:
-                    sig.topics[topic] = sig.topics.get(topic, 0.0) + n
+        for topic, _ in {h.label for h in self._situations[slug].find(msg)}:
+            sig.topics[topic] = sig.topics.get(topic, 0.0) + 1
         info_scores: dict[str, float] = {}
         for h in self._info[slug].find(msg):
             info_scores[h.label] = info_scores.get(h.label, 0.0) + 1.0
@@ -198,10 +195,7 @@ class KnowledgeBase:
                       lang=lang), None
 
     def _matched_situations(self, slug: str, topic: str, msg: Analyzed) -> set[str]:
-        idx = self._situations.get((slug, topic))
-        if idx is None:
-            return set()
-        return {str(h.label) for h in idx.find(msg) if not h.negated}
+        return {h.label[1] for h in self._situations[slug].find(msg) if not h.negated and h.label[0] == topic}
 
     def _follow_up(self, org: Organisation, msg: Analyzed, pending: Pending) -> tuple[Answer, Pending | None] | None:
         """Take the answer to the bot's question; None when the user asked something new."""

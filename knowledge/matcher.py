@@ -84,12 +84,8 @@ class TermIndex:
             self.vocabulary.update(words)
 
     def _candidates(self, word: str, word_stem: str) -> list[Term]:
-        keys = {word, word_stem}
-        for form in (word, word_stem):
-            keys.update(form[:k] for k in range(MIN_AFFIX, len(form)))
-            keys.update(form[k:] for k in range(3, len(form) - MIN_AFFIX + 1))
         found: list[Term] = []
-        for key in keys:
+        for key in _lookup_keys(word, word_stem):
             found.extend(self._by_first.get(key, ()))
         return found
 
@@ -107,6 +103,16 @@ class TermIndex:
                 negated = any(w in NEGATIONS for w in words[max(0, i - 3):i])
                 hits.append(Hit(term.label, term.weight, i, end, negated))
         return hits
+
+
+@lru_cache(maxsize=50000)
+def _lookup_keys(word: str, word_stem: str) -> frozenset[str]:
+    """The word, its stem, and the prefixes and compound heads a term could be written as."""
+    keys = {word, word_stem}
+    for form in (word, word_stem):
+        keys.update(form[:k] for k in range(MIN_AFFIX, len(form)))
+        keys.update(form[k:] for k in range(3, len(form) - MIN_AFFIX + 1))
+    return frozenset(keys)
 
 
 def _match_rest(term: Term, words: list[str], stems: list[str], i: int) -> int | None:
