@@ -143,3 +143,10 @@ def test_text_is_escaped_and_long_text_split(core: Core, bot: SlackBot, fake: Fa
     blocks = blocks_of(fake.of("chat.postMessage")[0])
     assert len(blocks) == 3 and all(len(b["text"]["text"]) <= 3000 for b in blocks)
     assert blocks[0]["text"]["text"].startswith("&lt;@UALL&gt; &amp; &lt;!channel&gt;")
+
+
+def test_a_reply_marked_ephemeral_is_shown_only_to_its_user(core: Core, bot: SlackBot, fake: FakeSlack) -> None:
+    put(core, Reply(to=to("U10", "C4"), text="Alleen voor jou", ephemeral=True))
+    assert bot.sender.drain() == 1
+    [eph] = fake.of("chat.postEphemeral")
+    assert (eph["channel"], eph["user"]) == ("C4", "U10") and fake.of("chat.postMessage") == []

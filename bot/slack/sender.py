@@ -78,6 +78,8 @@ class SlackSender:
     def send(self, reply: Reply) -> str | None:
         """Post one reply; return "channel:ts" (None for ephemeral messages, which have no ts)."""
         chat = reply.to.chat
+        if reply.ephemeral and chat and not chat.startswith(EPHEMERAL) and not is_dm(chat):
+            chat = f"{EPHEMERAL}{chat}"  # a handler asked for "only this user sees it"
         if chat and chat.startswith(EPHEMERAL):
             channel = chat[len(EPHEMERAL):]
             if is_private(reply) and not is_dm(channel):
