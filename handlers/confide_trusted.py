@@ -93,10 +93,16 @@ class TrustedSide:
             return self._command(cmd, case, text)
         # a reply in the thread of (or to) a case message: an answer, from the taker only
         assert msg.thread is not None
+        if not trusted_orgs(self.session, msg.address.platform, msg.address.user):
+            return None  # not a trusted person: handled as if the message had no thread
         case = store.get_case(self.session, msg.thread.split(":", 1)[1])
-        if case is None or not self._is_taker(case):
-            return None  # not theirs: the message is handled as if it had no thread
-        return self._answer(case, msg.text)
+        if case is None or not self._is_trusted(case) or case.state == "draft":
+            return [self._say(ct("unknown_case", self.lang))]
+        if self._is_taker(case):
+            return self._answer(case, msg.text)
+        if case.state == "open" and case.taken_by is None:
+            return [self._say(ct("take_first", self.lang, label=case.label, pseudonym=case.pseudonym))]
+        return [self._say(ct("already_taken", self.lang, label=case.label))]
 
     def _action(self, action: str) -> list[Reply]:
         parts = action.split(":")  # confide:tp:<verb>:<case id>[:<value>]

@@ -291,3 +291,17 @@ def test_commands_without_slash_for_slack(chat: Chat, core: Core) -> None:
     r = chat.send("e1", "verwijder")  # as the closing message says
     r = chat.press("e1", r, "Ja, wis alles")
     assert "Gewist" in texts(r, "e1")
+
+
+def test_thread_replies_of_trusted_persons_who_do_not_lead_the_case(chat: Chat) -> None:
+    r = open_case(chat, "e1")
+    take = button_id(r, "tp-anna", "Oppakken")
+    thread = f"handoff:{take.rsplit(':', 1)[1]}"
+    r = chat.send("tp-bob", "Ik reageer maar even", thread=thread)
+    assert "eerst op" in texts(r, "tp-bob") and not to(r, "e1")
+    chat.send("tp-anna", action=take)
+    r = chat.send("tp-bob", "Nog een keer", thread=thread)
+    assert "al opgepakt" in texts(r, "tp-bob") and not to(r, "e1")
+    chat.send("e1", "/verwijder ja")
+    r = chat.send("tp-anna", "Ben je er nog?", thread=thread)
+    assert "Ik ken geen gesprek" in texts(r, "tp-anna") and not to(r, "e1")
