@@ -42,9 +42,16 @@ def _parse_line(line: str) -> tuple[dict[str, Any] | None, str | None]:
     return obj, None
 
 
-def _deliver_printed(core: Core) -> None:
-    """Everything for console users has just been printed: mark it delivered."""
-    deliver_due(core.services.engine, "console", lambda reply: None, core.services.cipher, limit=1000)
+def _deliver(core: Core) -> list[Reply]:
+    """Send what the outbox holds for console users: the caller prints it, then it counts as delivered.
+
+    Replies come from the outbox, not straight from the handler, so the console is delivered
+    like any platform: stored first, and anything else due (a reminder) comes along.
+    """
+    delivered: list[Reply] = []
+    deliver_due(core.services.engine, "console", lambda reply: delivered.append(reply), core.services.cipher,
+                limit=1000)
+    return delivered
 
 
 def run_jsonl(core: Core, org: str, inp: IO[str] = sys.stdin, out: IO[str] = sys.stdout) -> None:
@@ -59,8 +66,8 @@ def run_jsonl(core: Core, org: str, inp: IO[str] = sys.stdin, out: IO[str] = sys
         msg = IncomingMessage(address=Address("console", str(obj["user"])), org=org,
                               text=obj.get("text") or "", action=obj.get("action"),
                               event_id=str(obj["id"]) if obj.get("id") is not None else None)
-        replies = core.handle(msg)
-        _deliver_printed(core)
+        returned = core.handle(msg)
+        replies = _deliver(core) or returned  # nothing stored: the error reply the core returned
         out.write(json.dumps({"replies": [r.contract() for r in replies]}, ensure_ascii=False) + "\n")
         out.flush()
 
@@ -81,7 +88,7 @@ def run_interactive(core: Core, org: str, user: str, inp: IO[str] = sys.stdin, o
         out.write("\n> ")
         out.flush()
         line = inp.readline()
-        if not line or line.strip().lower() in ("exit", "quit", "stop"):
+        if not line or line.strip().lower() in ("exit", "quit", "/exit", "/quit"):
             out.write("\nTot ziens!\n")
             return
         line = line.rstrip("\n")
@@ -90,8 +97,8 @@ def run_interactive(core: Core, org: str, user: str, inp: IO[str] = sys.stdin, o
             action = buttons[int(line.strip()) - 1]
         msg = IncomingMessage(address=Address("console", user), org=org,
                               text="" if action else line, action=action)
-        replies = core.handle(msg)
-        _deliver_printed(core)
+        returned = core.handle(msg)
+        replies = _deliver(core) or returned  # nothing stored: the error reply the core returned
         buttons = []
         for reply in replies:
             _show(reply, user, out)

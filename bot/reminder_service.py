@@ -30,6 +30,7 @@ from storage.outbox import deliver_due
 log = logging.getLogger(__name__)
 
 SEED_EVERY = timedelta(hours=1)
+PURGE_EVERY = timedelta(hours=6)  # retention is in days: a few passes a day are plenty
 
 
 def reminder_config(settings: Settings) -> ReminderConfig:
@@ -52,6 +53,7 @@ class ReminderService:
         self.console_send = console_send  # set in the process that shows console users' messages
         self._scheduler: BackgroundScheduler | None = None
         self._last_seed: datetime | None = None
+        self._last_purge: datetime | None = None
         self._lock = threading.Lock()
         self.ticks = 0
 
@@ -72,6 +74,8 @@ class ReminderService:
                 self._last_seed = now
                 if created:
                     log.info("reminders: %d default reminder(s) created", created)
+            if self._last_purge is None or now - self._last_purge >= PURGE_EVERY:
+                self._purge(now)
             result = run_due(self.services, self.config, now)
             self._show_console()
             result.notices = settle(self.services, now)
@@ -81,6 +85,16 @@ class ReminderService:
             log.debug("reminder tick %d: %d sent, %d late, %d notices", self.ticks, len(result.sent),
                       result.late, result.notices)
             return result
+
+    def _purge(self, now: datetime) -> None:
+        """Retention: erase the content of closed cases past the period; the counts stay."""
+        from storage.cases import purge_expired
+
+        days = int(self.services.options.get("retention_days", 365))  # type: ignore[call-overload]
+        done = purge_expired(self.services.engine, self.services.cipher, now, days)
+        self._last_purge = now
+        if any(done.values()):
+            log.info("retention purge: %s", done)
 
     def _show_console(self) -> None:
         """Deliver console users' messages one at a time: a crash strands at most the one being

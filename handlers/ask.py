@@ -9,6 +9,7 @@ from handlers.types import Button, Reply
 from knowledge.answer import Answer
 from knowledge.engine import Pending
 from knowledge.evaluate import info_answer
+from knowledge.normalize import MAX_TEXT, clean
 
 
 def reply_for(ctx: Context, answer: Answer) -> Reply:
@@ -22,6 +23,15 @@ class AskHandler:
     """Answers questions from the knowledge base; keeps the pending clarification in state."""
 
     def handle(self, ctx: Context) -> list[Reply] | None:
+        early = _check_input(ctx)
+        if early is not None:
+            return early
+        replies = self._answer(ctx)
+        if replies and len(ctx.msg.text) > MAX_TEXT:
+            return [Reply(to=ctx.msg.address, text=text("too_long", ctx.lang)), *replies]
+        return replies
+
+    def _answer(self, ctx: Context) -> list[Reply] | None:
         kb = ctx.services.kb
         pending = Pending.from_dict(ctx.state.pending)
         if ctx.msg.action:
@@ -48,3 +58,19 @@ class AskHandler:
         reply = reply_for(ctx, found)
         reply.text = f"{text('confide_soon', answer.lang)}\n{reply.text}"
         return [reply]
+
+
+def _check_input(ctx: Context) -> list[Reply] | None:
+    """Empty or wordless messages get a kind explanation instead of a guess.
+
+    This runs here, in the question answerer, not before all handlers: in a confidential
+    conversation an emoji is a message for the trusted person like any other.
+    """
+    if ctx.msg.action:
+        return None
+    cleaned = clean(ctx.msg.text)
+    if not cleaned:
+        return [Reply(to=ctx.msg.address, text=text("empty", ctx.lang))]
+    if not any(ch.isalnum() for ch in cleaned):
+        return [Reply(to=ctx.msg.address, text=text("no_words", ctx.lang))]
+    return None

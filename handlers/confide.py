@@ -26,6 +26,7 @@ from storage.roles import address_of, role_key, trusted_persons
 log = logging.getLogger(__name__)
 
 START_COMMANDS = ("/vertrouwenspersoon", "/trustedperson")
+PASS_ON_COMMANDS = ("/help", "/start", "/hulp", "/herinneringen", "/reminders")
 CLOSE_COMMANDS = ("/stop", "/sluiten", "/sluit", "/einde")
 YES = {"ja", "yes", "ok", "oké", "oke", "akkoord", "ja graag", "graag", "prima", "goed", "y", "j"}
 NO = {"nee", "no", "stop", "nee dank je", "liever niet", "n", "annuleer", "cancel"}
@@ -45,6 +46,8 @@ class ConfideHandler:
         return self._sealers[id(cipher)]
 
     def handle(self, ctx: Context) -> list[Reply] | None:
+        if ctx.msg.in_group:  # a channel or group is never part of a confidential conversation
+            return None
         sealer = self._sealer(ctx.services.cipher)
         if sealer is not None and wants(ctx):
             replies = TrustedSide(ctx, sealer).handle()
@@ -148,6 +151,8 @@ class EmployeeSide:
             return self._ask_reveal()
         if cmd in START_COMMANDS:
             return [self._say(ct("already_open", self.lang, label=self.case.label), self._open_buttons())]
+        if cmd in PASS_ON_COMMANDS or not self.ctx.msg.text.strip():
+            return None  # help and empty messages are not for the trusted person
         return self._relay(self.ctx.msg.text)
 
     def handle_closed(self, cmd: str | None, rest: str) -> list[Reply]:

@@ -15,7 +15,6 @@ from collections import defaultdict
 from handlers.context import Context, Handler, Services
 from handlers.texts import text
 from handlers.types import IncomingMessage, Reply
-from knowledge.normalize import MAX_TEXT, clean
 from storage.conversations import load_state, save_state
 from storage.db import session_scope
 from storage.events import claim_event
@@ -48,7 +47,13 @@ class Core:
                 # Never a stack trace in a chat; the event claim rolled back, so a platform
                 # retry of this event is handled again instead of lost.
                 log.exception("handling a %s message failed", msg.address.platform)
-                return [Reply(to=msg.address, text=text("error"))]
+                return self._error_reply(msg)
+
+    @staticmethod
+    def _error_reply(msg: IncomingMessage) -> list[Reply]:
+        """Returned, not stored: a transport decides whether the platform retries first (Slack)
+        or the user sees it now (console)."""
+        return [Reply(to=msg.address, text=text("error"))]
 
     def _handle_locked(self, msg: IncomingMessage) -> list[Reply]:
         with session_scope(self.services.engine) as session:
@@ -64,14 +69,7 @@ class Core:
             return replies
 
     def _route(self, ctx: Context) -> list[Reply]:
-        if ctx.state.flow:  # an open conversation (e.g. with a trusted person) takes everything
-            return self._dispatch(ctx)
-        early = _check_input(ctx)
-        if early is not None:
-            return early
-        if len(ctx.msg.text) > MAX_TEXT:
-            note = Reply(to=ctx.msg.address, text=text("too_long", ctx.lang))
-            return [note, *self._dispatch(ctx)]
+        """The first handler that takes the message answers it (flows first, questions last)."""
         return self._dispatch(ctx)
 
     def _dispatch(self, ctx: Context) -> list[Reply]:
@@ -80,15 +78,3 @@ class Core:
             if replies is not None:
                 return replies
         return [Reply(to=ctx.msg.address, text=text("unknown_action", ctx.lang))]
-
-
-def _check_input(ctx: Context) -> list[Reply] | None:
-    """Empty or wordless messages get a kind explanation instead of a guess."""
-    if ctx.msg.action:
-        return None
-    cleaned = clean(ctx.msg.text)
-    if not cleaned:
-        return [Reply(to=ctx.msg.address, text=text("empty", ctx.lang))]
-    if not any(ch.isalnum() for ch in cleaned):
-        return [Reply(to=ctx.msg.address, text=text("no_words", ctx.lang))]
-    return None

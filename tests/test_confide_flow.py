@@ -305,3 +305,39 @@ def test_thread_replies_of_trusted_persons_who_do_not_lead_the_case(chat: Chat) 
     chat.send("e1", "/verwijder ja")
     r = chat.send("tp-anna", "Ben je er nog?", thread=thread)
     assert "Ik ken geen gesprek" in texts(r, "tp-anna") and not to(r, "e1")
+
+
+def test_in_an_open_case_emoji_reach_the_trusted_person_but_help_and_channels_do_not(chat: Chat) -> None:
+    open_case(chat, "emp")
+    take = chat.inbox["tp-anna"][-1].buttons[0].id
+    chat.send("tp-anna", action=take)
+    r = chat.send("emp", "🙏")
+    assert "🙏" in texts(r, "tp-anna") and "Afgeleverd" in texts(r, "emp")
+    r = chat.send("emp", "/help")
+    assert not to(r, "tp-anna") and "Integriteitsbot" in texts(r, "emp")
+    r = chat.send("emp", "   ")
+    assert not to(r, "tp-anna") and "leeg bericht" in texts(r, "emp")
+    # said in a channel (Slack mention, Telegram group): never part of the confidential case
+    r = chat.send("emp", "Mag ik een fles wijn van 20 euro aannemen van een leverancier?", in_group=True)
+    assert not to(r, "tp-anna")
+    assert to(r, "emp")[0].answer is not None and to(r, "emp")[0].answer.intent == "rule"
+
+
+def test_the_running_bot_purges_closed_cases_after_the_retention_period(chat: Chat, core: Core) -> None:
+    """The reminder clock in every bot process also applies retention; nobody needs cron."""
+    from datetime import datetime
+
+    import time_machine
+
+    from tests.reminders_support import service
+
+    open_case(chat, "e1")
+    chat.send("e1", "/stop")
+    svc = service(core)
+    svc.tick()
+    assert _count(core, store.Case) == 1  # closed today: kept
+    with time_machine.travel(datetime.now() + timedelta(days=400), tick=False):
+        service(core).tick()
+    assert _count(core, store.Case) == 0
+    with session_scope(core.services.engine) as s:
+        assert sum(x.count for x in store.statistics(s)) == 1

@@ -89,6 +89,11 @@ def test_handoff_take_and_replies_in_the_thread_are_relayed(core: Core, bot: Sla
     assert all("thread_ts" not in p for p in answer)  # the employee's DM has no handoff thread
     assert all(p["channel"] in (dm_emp, dm_tp) for p in fake.of("chat.postMessage"))
     assert BOT_USER not in handoff_text
+    # the employee's sealed messages keep no readable trace of their DM channel in the database
+    with session_scope(core.services.engine) as session:
+        sealed = session.execute(select(OutboxMessage).where(
+            OutboxMessage.tag.like("sealed:%"))).scalars().all()  # type: ignore[union-attr]
+    assert sealed and all(row.platform_message_id is None and row.recipient == "" for row in sealed)
 
 
 def _ts_of(core: Core, channel: str, tag_prefix: str) -> str:

@@ -76,7 +76,15 @@ class SlackSender:
     # --- one reply -------------------------------------------------------------------------
 
     def send(self, reply: Reply) -> str | None:
-        """Post one reply; return "channel:ts" (None for ephemeral messages, which have no ts)."""
+        """Post one reply; return "channel:ts" as the stored message key.
+
+        None for ephemeral messages (no ts) and for sealed replies to the employee of a
+        confidential case: their DM channel in clear would link the sealed rows to the person.
+        """
+        key = self._send(reply)
+        return None if (reply.tag or "").startswith("sealed:") else key
+
+    def _send(self, reply: Reply) -> str | None:
         chat = reply.to.chat
         if reply.ephemeral and chat and not chat.startswith(EPHEMERAL) and not is_dm(chat):
             chat = f"{EPHEMERAL}{chat}"  # a handler asked for "only this user sees it"

@@ -47,6 +47,9 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
             loop.add_signal_handler(sig, stop.set)
         await run_bot(core, tg, org, stop, on_ready=ready)
 
+    from bot.reminder_service import start_reminder_service
+
+    reminders = start_reminder_service(core, settings)  # the reminder clock runs beside the bot
     try:
         asyncio.run(main())
     except Exception as exc:  # e.g. an invalid token: say it plainly, no stack trace
@@ -60,4 +63,6 @@ def cmd_telegram(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Telegram-fout: {exc.message}", file=sys.stderr)
             return 1
         raise
+    finally:
+        reminders.shutdown()
     return 0
