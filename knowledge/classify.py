@@ -99,7 +99,7 @@ def read_signals(msg: Analyzed, index: TermIndex) -> Signals:
 def _settle_aggression(sig: Signals) -> None:
     """Aggression by an outsider is external aggression; by a colleague, unwanted behaviour."""
     external = sig.reports.get("external_aggression", 0.0)
-    if sig.outsider:
+    if sig.outsider or (external and not sig.insider):  # a threat with no colleague named: outsiders
         if external:
             sig.reports["external_aggression"] = external + 1
             sig.reports["unwanted_behaviour"] = min(sig.reports.get("unwanted_behaviour", 0.0), external / 2)
