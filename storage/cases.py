@@ -33,18 +33,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
-    insert,
     select,
     update,
 )
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
 
 from handlers.types import Address
 from storage.crypto import Cipher
+from storage.inserts import insert_new as insert_row
 from storage.models import OutboxMessage, utcnow
 
 CHANNEL = "trusted_person"  # the channel slug the statistics count these cases under
@@ -152,22 +149,8 @@ class Employee:
 
 
 def insert_new(session: Session, table: type[SQLModel], values: dict[str, object]) -> bool:
-    """INSERT unless a unique key exists already; True when inserted. In the caller's transaction.
-
-    No savepoint: on SQLite (pysqlite) a SAVEPOINT that opens the transaction commits on release.
-    """
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        ins = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        key = sa_inspect(table).primary_key[0]  # RETURNING: psycopg reports rowcount -1 here
-        stmt = ins(table).values(**values).on_conflict_do_nothing().returning(key)
-        return session.execute(stmt).first() is not None
-    try:
-        with session.begin_nested():
-            session.execute(insert(table).values(**values))
-        return True
-    except IntegrityError:
-        return False
+    """INSERT unless a unique key exists already; True when inserted (storage.inserts)."""
+    return insert_row(session, table, values) is not None
 
 
 # --- keys and the blind index ------------------------------------------------------------------

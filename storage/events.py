@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, insert
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete
 from sqlmodel import Session
 
+from storage.inserts import insert_new
 from storage.models import ProcessedEvent, utcnow
 
 
@@ -21,18 +20,7 @@ def claim_event(session: Session, platform: str, event_id: str) -> bool:
     the claim of a failed attempt and dropped Slack's retry.
     """
     values = {"platform": platform, "event_id": event_id, "created_at": utcnow()}
-    dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        ins = sqlite.insert if dialect == "sqlite" else postgresql.insert
-        stmt = ins(ProcessedEvent).values(**values).on_conflict_do_nothing(
-            index_elements=["platform", "event_id"]).returning(ProcessedEvent.id)
-        return session.execute(stmt).first() is not None  # RETURNING: rowcount is unreliable here
-    try:
-        with session.begin_nested():
-            session.execute(insert(ProcessedEvent).values(**values))
-        return True
-    except IntegrityError:
-        return False
+    return insert_new(session, ProcessedEvent, values) is not None
 
 
 def forget_old_events(session: Session, days: int = 7) -> int:

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
+from storage.inserts import insert_new
 from storage.models import OutboxMessage, RoleAssignment
 
 KINDS = ("agenda", "report", "case_term")
@@ -94,25 +94,12 @@ class ReminderNotice(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now_utc)
 
 
-def _insert(session: Session, table: Any) -> Any:
-    """INSERT … ON CONFLICT for this database (SQLite and PostgreSQL both have it)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(table)
-    if dialect == "sqlite":
-        return sqlite.insert(table)
-    raise RuntimeError(f"reminders need SQLite or PostgreSQL, not {dialect}")
-
-
 def claim_occurrence(session: Session, reminder_id: int, occurrence: str, due_at: datetime,
                      late: bool, now: datetime) -> ReminderDelivery | None:
     """Claim one occurrence for this process; None when another process already has it."""
-    stmt = (_insert(session, ReminderDelivery.__table__)
-            .values(reminder_id=reminder_id, occurrence=occurrence, due_at=due_at, status="claimed",
-                    claimed_at=now, claimed_by=CLAIMER, late=late)
-            .on_conflict_do_nothing(index_elements=["reminder_id", "occurrence"])
-            .returning(ReminderDelivery.__table__.c.id))
-    new_id = session.execute(stmt).scalar_one_or_none()
+    new_id = insert_new(session, ReminderDelivery, dict(
+        reminder_id=reminder_id, occurrence=occurrence, due_at=due_at, status="claimed",
+        claimed_at=now, claimed_by=CLAIMER, late=late))
     if new_id is None:
         return None
     return session.get(ReminderDelivery, new_id)
@@ -128,10 +115,7 @@ def create_reminder(session: Session, **fields: Any) -> bool:
     """Insert a reminder unless this person already has it (then nothing changes): True if new."""
     now = now_utc()
     values = {"created_at": now, "updated_at": now, "active": True, **fields}
-    stmt = (_insert(session, Reminder.__table__).values(**values)
-            .on_conflict_do_nothing(index_elements=["org", "kind", "key", "platform", "user_id"])
-            .returning(Reminder.__table__.c.id))
-    return session.execute(stmt).scalar_one_or_none() is not None
+    return insert_new(session, Reminder, values) is not None
 
 
 def due_ids(session: Session, now: datetime) -> list[int]:
@@ -210,8 +194,5 @@ def unsettled(session: Session) -> list[tuple[ReminderDelivery, str]]:
 
 def notice_once(session: Session, org: str, platform: str, user_id: str, reason: str) -> bool:
     """Record that the administrator is told about this person; False if that already happened."""
-    stmt = (_insert(session, ReminderNotice.__table__)
-            .values(org=org, platform=platform, user_id=user_id, reason=reason, created_at=now_utc())
-            .on_conflict_do_nothing(index_elements=["org", "platform", "user_id", "reason"])
-            .returning(ReminderNotice.__table__.c.id))
-    return session.execute(stmt).scalar_one_or_none() is not None
+    values = dict(org=org, platform=platform, user_id=user_id, reason=reason, created_at=now_utc())
+    return insert_new(session, ReminderNotice, values) is not None
