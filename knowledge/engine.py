@@ -19,6 +19,7 @@ from knowledge.evaluate import (
     info_answer,
     route_answer,
     rule_answer,
+    topic_overview,
     uncovered_answer,
 )
 from knowledge.facts import Facts, extract_facts
@@ -135,10 +136,14 @@ class KnowledgeBase:
             return Understanding("route", topic="reporting", report_type=report, signals=sig)
         if wants_route and topic and third_party:
             return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
-        if best_info and info_score >= MIN_INFO_SCORE and (not topic or info_score * 2 >= topic_score):
+        if best_info and info_score >= MIN_INFO_SCORE and (not topic or (info_score * 2 >= topic_score
+                                                                          and not asks)):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
         in_context = (asks or wants_route or third_party or sig.outsider or facts.giver is not None
-                      or sig.cue("first_person"))
+                      or sig.cue("first_person") or sig.cue("accept") or sig.cue("rules"))
+        if topic and sig.cue("rules") and not asks and facts.giver is None and not facts.has_value \
+                and self.org(slug).topics.get(topic, None) is not None and self.org(slug).topics[topic].summary:
+            return Understanding("overview", topic=topic, signals=sig)
         if topic and in_context and (topic_score >= 2 or (topic_score > 0 and asks)):
             return Understanding("rule", topic=topic, signals=sig)
         if wants_route or sig.topics.get("reporting"):
@@ -180,6 +185,8 @@ class KnowledgeBase:
             answer = rule_answer(org, self.national, u.topic, matched, facts, lang)
             need = "value" if answer.intent == "clarify" else "context"
             return answer, Pending(need, u.topic, facts, lang, sorted(matched))
+        if u.kind == "overview" and u.topic:
+            return topic_overview(org, self.national, u.topic, lang), None
         if u.kind == "route":
             if u.report_type:
                 return route_answer(org, self.national, u.report_type, facts, lang), None

@@ -109,6 +109,15 @@ def rule_answer(org: Organisation, national: National | None, topic: str, matche
     return uncovered_answer(org, national, topic, lang)
 
 
+def topic_overview(org: Organisation, national: National | None, topic: str, lang: str) -> Answer:
+    """'Wat zijn de regels voor cadeaus?': the topic's summary, whom to ask, and the source."""
+    spec = org.topics[topic]
+    general = spec.situations[-1]
+    return Answer(intent="info", topic=topic, channels=list(general.channels), lang=lang,
+                  sources=[source_dict(org, national, general.source)], reason=t(spec.summary, lang),
+                  contacts=contact_lines(org, national, general.channels, lang, 2))
+
+
 def clarify_value(org: Organisation, topic: str, lang: str) -> Answer:
     """Ask for the value, with buttons for the amounts the rules turn on."""
     options = []

@@ -86,3 +86,9 @@ def test_manager_as_the_problem_changes_the_route(kb: KnowledgeBase) -> None:
     assert answer.channels[:2] == ["trusted_person", "mayor"]
     via, _ = kb.answer("ommen", "Kan ik via mijn leidinggevende melden dat een collega wordt gepest?")
     assert via.channels[:2] != ["trusted_person", "mayor"]
+
+
+def test_asking_for_the_rules_of_a_topic_gives_an_overview_with_source(kb: KnowledgeBase) -> None:
+    answer, _ = kb.answer("ommen", "Wat zijn de regels voor cadeaus?")
+    assert answer.intent == "info" and answer.topic == "gifts" and "50" in answer.reason
+    assert answer.sources[0]["org"] == "ommen"
