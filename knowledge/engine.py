@@ -87,6 +87,8 @@ class KnowledgeBase:
             self._info[slug] = info_idx
             lexicon_words |= info_idx.vocabulary
         self.corrector = Corrector(lexicon_words, vocabulary or set())
+        self._info_topics = {i.id: i.topic for o in organisations.values() for i in o.info}
+        self._info_topics.update({i.id: i.topic for i in national_info})
 
     @classmethod
     def load(cls, extra_dir: Path | None = None, contacts_file: Path | None = None) -> KnowledgeBase:
@@ -102,7 +104,14 @@ class KnowledgeBase:
     # --- understanding ---------------------------------------------------------------------
 
     def understand(self, slug: str, msg: Analyzed, facts: Facts | None = None) -> Understanding:
-        """Rank what the message can be and pick the best reading."""
+        """Rank what the message can be and pick the best reading.
+
+        In this order: a wish to talk to a trusted person; a question for facts ("wat doet de
+        vertrouwenspersoon"); a report about something seen or suffered ("bij wie meld ik");
+        a may-I question about a topic; an overview of a topic's rules; then help or fallback.
+        A topic only counts when the message is about the user's own work (a person, an offer,
+        "ik"), so "hoe laat begint de voetbalwedstrijd" is not an invitation question.
+        """
         facts = facts if facts is not None else extract_facts(msg.text)
         sig = read_signals(msg, self.lexicon_index)
         for topic, _ in {h.label for h in self._situations[slug].find(msg)}:
@@ -157,11 +166,7 @@ class KnowledgeBase:
         return Understanding("fallback", signals=sig)
 
     def _info_topic(self, item_id: str | None) -> str | None:
-        for item in [*(i for o in self.organisations.values() for i in o.info),
-                     *(self.national.info if self.national else [])]:
-            if item.id == item_id:
-                return item.topic
-        return None
+        return self._info_topics.get(item_id) if item_id else None
 
     # --- answering -------------------------------------------------------------------------
 
