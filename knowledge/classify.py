@@ -48,14 +48,19 @@ def build_lexicon_index(lexicon: dict) -> TermIndex:
         for word in groups.get("strong") or []:
             entries.append((str(word), ("topic", topic), 2.0))
         for word in groups.get("weak") or []:
-            entries.append((str(word), ("topic", topic), 1.0))
+            entries.append((_prefix_only(str(word)), ("topic", topic), 1.0))
     for rtype, words in (lexicon.get("report_types") or {}).items():
         entries += [(str(w), ("report", rtype), 1.0) for w in words]
     entries += [(str(w), ("actor", "outsider"), 1.0) for w in lexicon.get("outsiders") or []]
     entries += [(str(w), ("actor", "insider"), 1.0) for w in lexicon.get("insiders") or []]
     for cue, words in (lexicon.get("cues") or {}).items():
-        entries += [(str(w), ("cue", cue), 1.0) for w in words]
+        entries += [(_prefix_only(str(w)), ("cue", cue), 1.0) for w in words]
     return TermIndex(entries)
+
+
+def _prefix_only(term: str) -> str:
+    """Weak words and cue phrases (verbs mostly) never count as the head of a compound."""
+    return term if term.startswith(("=", "<")) else "<" + term
 
 
 def _sum_by_label(hits: list[Hit]) -> dict:

@@ -130,26 +130,31 @@ class KnowledgeBase:
             for own in ("side_jobs", "financial_interests"):
                 if own in sig.topics:
                     sig.topics[own] += 1
-        if facts.has_value and sig.cue("accept"):  # an amount offered to you: a gift, whatever it is
+        gift_facts = facts.cash or facts.voucher or (facts.sent_home and facts.giver is not None)
+        if (facts.has_value and sig.cue("accept")) or gift_facts:  # offered to you: a gift, whatever it is
             sig.topics["gifts"] = sig.topics.get("gifts", 0.0) + 2
         topic, topic_score = sig.best_topic()
 
         if sig.cue("confide"):
             return Understanding("confide", signals=sig)
         info_topic = self._info_topic(best_info)
-        if best_info and info_score >= MIN_INFO_SCORE and sig.cue("info") and not asks \
+        asks_for_verdict = asks and not sig.cue("where")  # "who can I turn to" asks for a person
+        if best_info and info_score >= MIN_INFO_SCORE and sig.cue("info") and not asks_for_verdict \
                 and not (wants_route and third_party) \
                 and (info_topic != "reporting" or not report or not sig.cue("witness")):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
-        if report and (wants_route or (sig.cue("witness") and not asks) or (report_score >= 2 and not asks)):
+        if report and (wants_route or (sig.cue("witness") and not asks)
+                       or (report_score >= 2 and (not asks or not topic))):
             return Understanding("route", topic="reporting", report_type=report, signals=sig)
         if wants_route and topic and third_party:
             return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
         if best_info and info_score >= MIN_INFO_SCORE and (not topic or (info_score * 2 >= topic_score
-                                                                          and not asks)):
+                                                                          and not asks_for_verdict)):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
         in_context = (asks or wants_route or third_party or sig.outsider or facts.giver is not None
                       or sig.cue("first_person") or sig.cue("accept") or sig.cue("rules"))
+        if sig.cue("request") and not asks and not wants_route:  # "kun je een mail schrijven"
+            return Understanding("fallback", signals=sig)
         if topic and sig.cue("rules") and not asks and facts.giver is None and not facts.has_value \
                 and self.org(slug).topics.get(topic, None) is not None and self.org(slug).topics[topic].summary:
             return Understanding("overview", topic=topic, signals=sig)
@@ -217,6 +222,8 @@ class KnowledgeBase:
             if new.has_value or new.value_unknowable or _is_short_detail(msg, new):
                 facts = pending.facts.merged(new)
                 return self._reevaluate(org, pending, facts)
+            if self.understand(org.org, msg, new).kind in ("fallback", "help", "thanks", "greeting"):
+                return self._reevaluate(org, pending, pending.facts)  # not understood: ask again
             return None
         if pending.need == "context":
             new = extract_facts(msg.text)

@@ -152,7 +152,8 @@ def _number(text: str) -> float | None:
 _NUM = r"(\d[\d.,]*|[a-z]+(?:[ -][a-z]+)?)"
 _CURRENCY_AFTER = re.compile(_NUM + r"\s*(?:,-|euro'?s?\b|eur\b|€|bucks\b|quid\b)")
 _CURRENCY_BEFORE = re.compile(r"(?:€|eur\b|euro\b)\s*(\d[\d.,]*)")
-_COINS = re.compile(r"\b(?:(een|1|twee|2|drie|3|vier|4|vijf|5|paar)\s+)?(tientjes?|vijfjes?|briefjes? van (\d+))\b")
+_COINS = re.compile(r"\b(?:(een|1|twee|2|drie|3|vier|4|vijf|5|paar)\s+)?"
+                    r"(tientjes?|vijfjes?|honderdjes?|briefjes? van (\d+))\b")
 _APPROX_BARE = re.compile(
     r"\b(?:ongeveer|rond de|rond|zo'n|zon|circa|ca|ca\.|ruim|bijna|schat|about|around|roughly"
     r"|approximately|approx|worth)\s+(?:€\s*)?(\d[\d.,]*)(?!\s*(?:keer|jaar|uur|minuten|dagen|weken"
@@ -162,6 +163,7 @@ _BOUND_BELOW = re.compile(
 _BOUND_ABOVE = re.compile(r"\b(?:boven de|boven|meer dan|more than|over|above|minstens|ruim|at least)\s+€?\s*$")
 _RANGE = re.compile(r"\btussen (?:de )?€?\s*(\d[\d.,]*)\s*(?:euro\s*)?en\s*€?\s*(\d[\d.,]*)|"
                     r"\bbetween €?\s*(\d[\d.,]*)\s*(?:euros?\s*)?and\s*€?\s*(\d[\d.,]*)")
+_EURO_OR_SO = re.compile(r"\beuro of (\d[\d.,]*|[a-z]+)\b")
 _BARE_NUMBER = re.compile(r"^\D{0,40}?(\d[\d.,]*)\D{0,30}$")
 _DONT_KNOW = re.compile(
     r"\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|onbekend|kan ik niet (zien|schatten)"
@@ -186,6 +188,11 @@ def extract_amount(text: str, expecting_value: bool = False) -> tuple[float, flo
     `expecting_value`: the bot just asked for the value, so a bare number ("60", "ik schat 60")
     counts as euros too.
     """
+    m = _EURO_OR_SO.search(text)  # "een euro of 25": about 25
+    if m:
+        value = _number(m.group(1))
+        if value is not None:
+            return value, value
     m = _RANGE.search(text)
     if m:
         lo, hi = (g for g in m.groups() if g is not None)
@@ -198,7 +205,7 @@ def extract_amount(text: str, expecting_value: bool = False) -> tuple[float, flo
         if note:
             unit = float(note)
         else:
-            unit = 10.0 if coin.startswith("tientje") else 5.0
+            unit = {"tientje": 10.0, "vijfje": 5.0, "honderdje": 100.0}[coin.rstrip("s")]
         count = {"paar": 3}.get(count_word or "een")
         if count is None:
             count = int(_number(count_word or "een") or 1)
@@ -246,7 +253,8 @@ _HOME = (r"(huisadres|thuisadres|\bthuis\b|naar (mijn|m'n|ons) huis|bij mij (aan
 _TENDER = (r"(aanbested\w*|offerte(aanvraag|traject|periode|procedure)?|onderhandel\w*|inschrijv\w*|"
            r"gunning\w*|meeding\w*|tender\w*|negotiat\w*|bidding|bidder|procurement|"
            r"request for (quotation|proposal))")
-_RECURRING = (r"(elke|iedere) (week|dag|maand|keer)|wekelijks|maandelijks|dagelijks|steeds (weer|vaker)?|"
+_RECURRING = (r"(elke|iedere) (week|dag|maand|keer|ochtend|middag|maandag|dinsdag|woensdag|donderdag|vrijdag)|"
+              r"every (monday|tuesday|wednesday|thursday|friday)|wekelijks|maandelijks|dagelijks|steeds (weer|vaker)?|"
               r"telkens|regelmatig|keer op keer|every (week|day|month|time)|weekly|daily|monthly|"
               r"all the time|regularly|again and again")
 _SHARED = (r"(met (al )?(mijn |m'n |de |alle )?(collega|team|afdeling)\w*|kantine|pantry|koffiehoek|"

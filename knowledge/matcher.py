@@ -3,8 +3,9 @@
 A term is a word or short phrase. A term word matches a message word when the words are
 equal, share the stem, when the message word starts with it ("cadeau" → "cadeautje") or ends
 with it as the head of a compound ("pakket" → "kerstpakket"). A term written with a leading
-"=" matches whole words only. Unknown message words are corrected with rapidfuzz
-(Damerau-Levenshtein) towards the lexicon, so "cadaeu" and "leverancer" still count. A term
+"=" matches whole words only; one written with "<" matches whole words and longer words that
+start with it, but is never taken as the head of a compound (so "houden" stays out of
+"grondhouding"). Unknown message words are corrected with rapidfuzz (Damerau-Levenshtein) towards the lexicon, so "cadaeu" and "leverancer" still count. A term
 preceded by a negation ("geen diner", "without dinner") is marked negated.
 """
 
@@ -28,6 +29,7 @@ MAX_GAP = 2  # words allowed between the words of a phrase
 class Term:
     words: tuple[str, ...]  # stems
     exact: bool
+    prefix_only: bool
     label: Hashable
     weight: float
 
@@ -55,7 +57,7 @@ class Analyzed:
         self.stems = [stem(w) for w in words]
 
 
-def _word_matches(term_word: str, exact: bool, word: str, word_stem: str) -> bool:
+def _word_matches(term_word: str, exact: bool, word: str, word_stem: str, prefix_only: bool = False) -> bool:
     if exact:
         return term_word == word
     if term_word in (word, word_stem):
@@ -64,7 +66,8 @@ def _word_matches(term_word: str, exact: bool, word: str, word_stem: str) -> boo
         return False
     if word.startswith(term_word):
         return True
-    return any(form.endswith(term_word) and len(form) - len(term_word) >= 3 for form in (word, word_stem))
+    return not prefix_only and any(form.endswith(term_word) and len(form) - len(term_word) >= 3
+                                   for form in (word, word_stem))
 
 
 class TermIndex:
@@ -75,12 +78,13 @@ class TermIndex:
         self.vocabulary: set[str] = set()
         for phrase, label, weight in entries:
             exact = phrase.startswith("=")
-            raw = tokens(normalize(phrase.lstrip("=")))
+            prefix_only = phrase.startswith("<")
+            raw = tokens(normalize(phrase.lstrip("=<")))
             words = tuple(raw) if exact else tuple(stem(w) for w in raw)
             if not words:
                 continue
-            self._by_first.setdefault(words[0], []).append(Term(words, exact, label, weight))
-            self.vocabulary.update(tokens(normalize(phrase.lstrip("="))))
+            self._by_first.setdefault(words[0], []).append(Term(words, exact, prefix_only, label, weight))
+            self.vocabulary.update(raw)
             self.vocabulary.update(words)
 
     def _candidates(self, word: str, word_stem: str) -> list[Term]:
@@ -95,7 +99,7 @@ class TermIndex:
         words, stems = msg.words, msg.stems
         for i, (word, word_stem) in enumerate(zip(words, stems, strict=True)):
             for term in self._candidates(word, word_stem):
-                if not _word_matches(term.words[0], term.exact, word, word_stem):
+                if not _word_matches(term.words[0], term.exact, word, word_stem, term.prefix_only):
                     continue
                 end = _match_rest(term, words, stems, i)
                 if end is None:
@@ -120,7 +124,7 @@ def _match_rest(term: Term, words: list[str], stems: list[str], i: int) -> int |
     pos = i
     for term_word in term.words[1:]:
         for j in range(pos + 1, min(len(words), pos + 2 + MAX_GAP)):
-            if _word_matches(term_word, term.exact, words[j], stems[j]):
+            if _word_matches(term_word, term.exact, words[j], stems[j], term.prefix_only):
                 pos = j
                 break
         else:
