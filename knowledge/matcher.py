@@ -5,8 +5,9 @@ equal, share the stem, when the message word starts with it ("cadeau" → "cadea
 with it as the head of a compound ("pakket" → "kerstpakket"). A term written with a leading
 "=" matches whole words only; one written with "<" matches whole words and longer words that
 start with it, but is never taken as the head of a compound (so "houden" stays out of
-"grondhouding"). Unknown message words are corrected with rapidfuzz (Damerau-Levenshtein) towards the lexicon, so "cadaeu" and "leverancer" still count. A term
-preceded by a negation ("geen diner", "without dinner") is marked negated.
+"grondhouding"). Unknown message words are corrected with rapidfuzz (Damerau-Levenshtein)
+towards the lexicon, so "cadaeu" and "leverancer" still count. A term preceded by a negation
+("geen diner", "without dinner") is marked negated.
 """
 
 from __future__ import annotations
