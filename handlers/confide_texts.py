@@ -7,7 +7,7 @@ where a trusted person wrote in English.
 
 from __future__ import annotations
 
-from knowledge.phrases import phrase
+from knowledge.phrases import localize, phrase
 from storage.cases import OUTCOMES
 
 PLATFORM_CAVEAT = {
@@ -225,9 +225,7 @@ assert set(OUTCOME_LABELS) == set(OUTCOMES)
 
 def ct(key: str, lang: str = "nl", **fmt: object) -> str:
     """A confidential-flow text in the reader's language."""
-    entry = TEXTS[key]
-    value = entry.get(lang) or entry["nl"]
-    return value.format(**fmt) if fmt else value
+    return localize(TEXTS, key, lang, **fmt)
 
 
 def kind_label(kind: str | None, lang: str = "nl") -> str:

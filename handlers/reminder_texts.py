@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from handlers.schedule import DAY_NAMES, MONTH_NAMES, fmt_date, hm
 from handlers.types import Button
+from knowledge.phrases import localize
 from knowledge.schema import Organisation, Source
 
 if TYPE_CHECKING:
@@ -70,8 +71,7 @@ T: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str, **kw: object) -> str:
-    entry = T[key]
-    return entry.get(lang, entry["nl"]).format(**kw)
+    return localize(T, key, lang, **kw)
 
 
 def loc(text: dict[str, str], lang: str) -> str:

@@ -29,6 +29,7 @@ from handlers.schedule import (
 )
 from handlers.texts import text as core_text
 from handlers.types import Button, Reply
+from knowledge.phrases import localize
 from storage.reminders import (
     Reminder,
     ReminderDelivery,
@@ -97,8 +98,7 @@ T: dict[str, dict[str, str]] = {
 
 
 def t(key: str, lang: str, **kw: object) -> str:
-    entry = T[key]
-    return entry.get(lang, entry["nl"]).format(**kw)
+    return localize(T, key, lang, **kw)
 
 
 def _config(ctx: Context) -> ReminderConfig:

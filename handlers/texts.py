@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from knowledge.phrases import localize
+
 TEXTS: dict[str, dict[str, str]] = {
     "help": {
         "nl": ("Ik ben de Integriteitsbot van {org}. Ik help je met:\n"
@@ -66,6 +68,4 @@ TEXTS: dict[str, dict[str, str]] = {
 
 def text(key: str, lang: str = "nl", **fmt: object) -> str:
     """A fixed text in the user's language."""
-    entry = TEXTS[key]
-    value = entry.get(lang) or entry["nl"]
-    return value.format(**fmt) if fmt else value
+    return localize(TEXTS, key, lang, **fmt)

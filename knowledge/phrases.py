@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 PHRASES: dict[str, dict[str, str]] = {
     "ask_value": {
         "nl": "Wat is het ongeveer waard? Dat bepaalt het antwoord. Noem een bedrag, bijvoorbeeld '€ 20' of 'een tientje'.",
@@ -55,8 +57,17 @@ VERDICT_HEADLINES: dict[str, dict[str, str]] = {
 }
 
 
-def phrase(key: str, lang: str, **fmt: object) -> str:
-    """The phrase in the user's language (Dutch when no English exists)."""
-    entry = PHRASES[key]
+def localize(table: Mapping[str, Mapping[str, str]], key: str, lang: str, **fmt: object) -> str:
+    """`table[key]` in the reader's language (Dutch when there is no English), formatted.
+
+    Every table of user-facing sentences (engine, conversation, confidential flow, reminders)
+    is read through this one function.
+    """
+    entry = table[key]
     text = entry.get(lang) or entry["nl"]
     return text.format(**fmt) if fmt else text
+
+
+def phrase(key: str, lang: str, **fmt: object) -> str:
+    """An engine phrase in the user's language."""
+    return localize(PHRASES, key, lang, **fmt)
