@@ -28,13 +28,16 @@ class Signals:
     outsider: bool = False
     insider: bool = False
     negated_labels: set = field(default_factory=set)
+    strong: dict[str, int] = field(default_factory=dict)  # strong-word hits per topic
 
     def cue(self, name: str) -> bool:
         return self.cues.get(name, 0) > 0
 
     def best_topic(self) -> tuple[str | None, float]:
-        ranked = sorted(((s, t) for t, s in self.topics.items() if t in RULE_TOPICS), reverse=True)
-        return (ranked[0][1], ranked[0][0]) if ranked else (None, 0.0)
+        """The highest-scoring rule topic; on a tie, the one with more strong words."""
+        ranked = sorted(((s, self.strong.get(t, 0), t) for t, s in self.topics.items() if t in RULE_TOPICS),
+                        reverse=True)
+        return (ranked[0][2], ranked[0][0]) if ranked else (None, 0.0)
 
     def best_report(self) -> tuple[str | None, float]:
         ranked = sorted(((s, t) for t, s in self.reports.items() if s > 0), reverse=True)
@@ -50,9 +53,9 @@ def build_lexicon_index(lexicon: dict) -> TermIndex:
         for word in groups.get("weak") or []:
             entries.append((_prefix_only(str(word)), ("topic", topic), 1.0))
     for rtype, words in (lexicon.get("report_types") or {}).items():
-        entries += [(str(w), ("report", rtype), 1.0) for w in words]
-    entries += [(str(w), ("actor", "outsider"), 1.0) for w in lexicon.get("outsiders") or []]
-    entries += [(str(w), ("actor", "insider"), 1.0) for w in lexicon.get("insiders") or []]
+        entries += [(_prefix_only(str(w)), ("report", rtype), 1.0) for w in words]
+    entries += [(_prefix_only(str(w)), ("actor", "outsider"), 1.0) for w in lexicon.get("outsiders") or []]
+    entries += [(_prefix_only(str(w)), ("actor", "insider"), 1.0) for w in lexicon.get("insiders") or []]
     for cue, words in (lexicon.get("cues") or {}).items():
         entries += [(_prefix_only(str(w)), ("cue", cue), 1.0) for w in words]
     return TermIndex(entries)
@@ -97,6 +100,9 @@ def read_signals(msg: Analyzed, index: TermIndex) -> Signals:
         elif kind == "actor":
             setattr(sig, name, True)
     sig.negated_labels = {h.label for h in hits if h.negated}
+    for h in hits:
+        if h.label[0] == "topic" and h.weight >= 2:
+            sig.strong[h.label[1]] = sig.strong.get(h.label[1], 0) + 1
     _settle_aggression(sig)
     return sig
 

@@ -137,14 +137,16 @@ class KnowledgeBase:
 
         if sig.cue("confide"):
             return Understanding("confide", signals=sig)
+        if report and wants_route and report_score >= 2:  # a clear report beats a loose fact match
+            return Understanding("route", topic="reporting", report_type=report, signals=sig)
         info_topic = self._info_topic(best_info)
         asks_for_verdict = asks and not sig.cue("where")  # "who can I turn to" asks for a person
         if best_info and info_score >= MIN_INFO_SCORE and sig.cue("info") and not asks_for_verdict \
                 and not (wants_route and third_party) \
                 and (info_topic != "reporting" or not report or not sig.cue("witness")):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
-        if report and (wants_route or (sig.cue("witness") and not asks)
-                       or (report_score >= 2 and (not asks or not topic))):
+        if report and (wants_route or (third_party and not asks)
+                       or (report_score >= 2 and (not asks or not topic or report == "crime"))):
             return Understanding("route", topic="reporting", report_type=report, signals=sig)
         if wants_route and topic and third_party:
             return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
@@ -152,13 +154,14 @@ class KnowledgeBase:
                                                                           and not asks_for_verdict)):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
         in_context = (asks or wants_route or third_party or sig.outsider or facts.giver is not None
-                      or sig.cue("first_person") or sig.cue("accept") or sig.cue("rules"))
+                      or sig.cue("first_person") or sig.cue("accept") or sig.cue("rules")
+                      or sig.cue("fragment"))
         if sig.cue("request") and not asks and not wants_route:  # "kun je een mail schrijven"
             return Understanding("fallback", signals=sig)
         if topic and sig.cue("rules") and not asks and facts.giver is None and not facts.has_value \
                 and self.org(slug).topics.get(topic, None) is not None and self.org(slug).topics[topic].summary:
             return Understanding("overview", topic=topic, signals=sig)
-        if topic and in_context and (topic_score >= 2 or (topic_score > 0 and asks)):
+        if topic and (in_context or topic_score >= 4) and (topic_score >= 2 or (topic_score > 0 and asks)):
             return Understanding("rule", topic=topic, signals=sig)
         if wants_route or sig.topics.get("reporting"):
             return Understanding("route", topic="reporting", signals=sig)

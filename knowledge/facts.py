@@ -257,7 +257,8 @@ _RECURRING = (r"(elke|iedere) (week|dag|maand|keer|ochtend|middag|maandag|dinsda
               r"every (monday|tuesday|wednesday|thursday|friday)|wekelijks|maandelijks|dagelijks|steeds (weer|vaker)?|"
               r"telkens|regelmatig|keer op keer|every (week|day|month|time)|weekly|daily|monthly|"
               r"all the time|regularly|again and again")
-_SHARED = (r"(met (al )?(mijn |m'n |de |alle )?(collega|team|afdeling)\w*|kantine|pantry|koffiehoek|"
+_SHARED = (r"(met (al )?(mijn |m'n |de |alle )?(collega|team|afdeling)\w*|kantine|pantry|koffiehoek|koffiekamer|"
+           r"koffieautomaat|iedereen (op|van) de afdeling|iedereen pakt|iedereen kan pakken|"
            r"voor (het hele |ons |mijn |de hele )?(team|afdeling|iedereen)|trakte\w*|uitdelen|"
            r"shared? (it )?with|for (the|our|my) (whole )?(team|department|office)|for everyone|"
            r"(share|shared) (it )?(openly|with))")

@@ -81,7 +81,7 @@ class TermIndex:
             exact = phrase.startswith("=")
             prefix_only = phrase.startswith("<")
             raw = tokens(normalize(phrase.lstrip("=<")))
-            words = tuple(raw) if exact else tuple(stem(w) for w in raw)
+            words = tuple(raw) if exact else tuple(_term_stem(w) for w in raw)
             if not words:
                 continue
             self._by_first.setdefault(words[0], []).append(Term(words, exact, prefix_only, label, weight))
@@ -108,6 +108,16 @@ class TermIndex:
                 negated = any(w in NEGATIONS for w in words[max(0, i - 3):i])
                 hits.append(Hit(term.label, term.weight, i, end, negated))
         return hits
+
+
+SHORT_STEM = 5
+
+
+def _term_stem(word: str) -> str:
+    """The stem a term word is matched by; a stem that stemming cut below five letters would
+    match too much as a prefix ("plannen" → "plan" → "plant"), so the word itself is kept."""
+    stemmed = stem(word)
+    return word if stemmed != word and len(stemmed) < SHORT_STEM else stemmed
 
 
 @lru_cache(maxsize=50000)
