@@ -137,16 +137,18 @@ class KnowledgeBase:
 
         if sig.cue("confide"):
             return Understanding("confide", signals=sig)
-        if report and wants_route and report_score >= 2:  # a clear report beats a loose fact match
-            return Understanding("route", topic="reporting", report_type=report, signals=sig)
         info_topic = self._info_topic(best_info)
+        if report and wants_route and (report_score >= 2 or info_topic not in ("reporting", "trusted_person")):
+            return Understanding("route", topic="reporting", report_type=report, signals=sig)
         asks_for_verdict = asks and not sig.cue("where")  # "who can I turn to" asks for a person
-        if best_info and info_score >= MIN_INFO_SCORE and sig.cue("info") and not asks_for_verdict \
+        if best_info and info_score >= MIN_INFO_SCORE and sig.cue("info") \
+                and (not asks_for_verdict or info_score >= 2) \
                 and not (wants_route and third_party) \
                 and (info_topic != "reporting" or not report or not sig.cue("witness")):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
         if report and (wants_route or (third_party and not asks)
-                       or (report_score >= 2 and (not asks or not topic or report == "crime"))):
+                       or (report_score >= 2 and (not asks or not topic or report == "crime"
+                                                  or report_score > topic_score))):
             return Understanding("route", topic="reporting", report_type=report, signals=sig)
         if wants_route and topic and third_party:
             return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
@@ -209,7 +211,9 @@ class KnowledgeBase:
                 found = info_answer(org, self.national, u.info_item, lang)
                 if found is not None:
                     return found, None
-            return uncovered_answer(org, self.national, u.topic, lang), None
+            answer = uncovered_answer(org, self.national, u.topic, lang)  # no such fact in the documents
+            answer.intent, answer.verdict, answer.headline = "info", None, ""
+            return answer, None
         channels = ["trusted_person"] if u.kind == "confide" else []
         return Answer(intent=u.kind, topic="trusted_person" if channels else None, channels=channels,
                       lang=lang), None

@@ -250,7 +250,7 @@ _CASH = (r"\b(contant\w*|cash|geld\b|geldbedrag|bankoverschrijving|overmaken|ove
 _VOUCHER = r"(cadeaubon|cadeaukaart|waardebon|tegoedbon|bioscoopbon|boekenbon|vvv|gift ?card|voucher)"
 _HOME = (r"(huisadres|thuisadres|\bthuis\b|naar (mijn|m'n|ons) huis|bij mij (aan de deur|thuis)|"
          r"home address|to my home|at (my )?home|to my house|at my door)")
-_TENDER = (r"(aanbested\w*|offerte(aanvraag|traject|periode|procedure)?|onderhandel\w*|inschrijv\w*|"
+_TENDER = (r"\b(aanbested\w*|offerte(aanvraag|traject|periode|procedure)?|onderhandel\w*|inschrijv\w*|"
            r"gunning\w*|meeding\w*|tender\w*|negotiat\w*|bidding|bidder|procurement|"
            r"request for (quotation|proposal))")
 _RECURRING = (r"(elke|iedere) (week|dag|maand|keer|ochtend|middag|maandag|dinsdag|woensdag|donderdag|vrijdag)|"
