@@ -229,7 +229,7 @@ class KnowledgeBase:
             if new.has_value or new.value_unknowable or _is_short_detail(msg, new):
                 facts = pending.facts.merged(new)
                 return self._reevaluate(org, pending, facts)
-            if self.understand(org.org, msg, new).kind in ("fallback", "help", "thanks", "greeting"):
+            if self.understand(org.org, msg, new).kind == "fallback":
                 return self._reevaluate(org, pending, pending.facts)  # not understood: ask again
             return None
         if pending.need == "context":

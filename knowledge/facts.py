@@ -245,6 +245,7 @@ def _any(text: str, pattern: str) -> bool:
     return re.search(pattern, text) is not None
 
 
+_CASH_NOTES = r"\b(tientjes?|vijfjes?|briefjes?|biljet\w*|in een envelop)\b"  # money, unless naming a value
 _CASH = (r"\b(contant\w*|cash|geld\b|geldbedrag|bankoverschrijving|overmaken|overgemaakt|fooi|"
          r"envelop(je)? met|money|tip\b|bank transfer|transfer(red)? to my)")
 _VOUCHER = r"(cadeaubon|cadeaukaart|waardebon|tegoedbon|bioscoopbon|boekenbon|vvv|gift ?card|voucher)"
@@ -285,6 +286,15 @@ def _manager_involved(text: str) -> bool:
     return False
 
 
+_VALUE_OF = re.compile(
+    r"(van|ter waarde van|kost|kostte|waard|of|ongeveer|zo'n|max|maximaal)\s+(een |twee |drie |\d+ )?$")
+
+
+def _notes_given(text: str) -> bool:
+    """Banknotes as the gift ("twee tientjes in een envelop"), not as its value ("bonbons van een tientje")."""
+    return any(not _VALUE_OF.search(text[max(0, m.start() - 25):m.start()]) for m in re.finditer(_CASH_NOTES, text))
+
+
 def extract_facts(text: str, expecting_value: bool = False) -> Facts:
     """All facts stated in normalised `text`."""
     amount = extract_amount(text, expecting_value)
@@ -292,7 +302,7 @@ def extract_facts(text: str, expecting_value: bool = False) -> Facts:
     return Facts(
         value_low=amount[0] if amount else None,
         value_high=amount[1] if amount else None,
-        cash=_any(text, _CASH) and not _any(text, _VOUCHER),
+        cash=(_any(text, _CASH) or (not expecting_value and _notes_given(text))) and not _any(text, _VOUCHER),
         voucher=_any(text, _VOUCHER),
         sent_home=_any(text, _HOME),
         during_tender=_any(text, _TENDER),
