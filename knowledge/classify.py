@@ -114,5 +114,6 @@ def _settle_aggression(sig: Signals) -> None:
         if external:
             sig.reports["external_aggression"] = external + 1
             sig.reports["unwanted_behaviour"] = min(sig.reports.get("unwanted_behaviour", 0.0), external / 2)
-    else:
+    elif external:  # a push or a threat by a colleague is unwanted behaviour
+        sig.reports["unwanted_behaviour"] = sig.reports.get("unwanted_behaviour", 0.0) + external
         sig.reports.pop("external_aggression", None)

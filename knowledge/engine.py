@@ -119,7 +119,8 @@ class KnowledgeBase:
         info_scores: dict[str, float] = {}
         for h in self._info[slug].find(msg):
             info_scores[h.label] = info_scores.get(h.label, 0.0) + 1.0
-        best_info = max(info_scores, key=lambda k: info_scores[k]) if info_scores else None
+        best_info = max(info_scores, key=lambda k: (info_scores[k], sig.topics.get(self._info_topic(k) or "", 0.0)),
+                        default=None)  # on a tie, the item whose topic the lexicon saw most
         info_score = info_scores.get(best_info, 0.0) if best_info else 0.0
         report, report_score = sig.best_report()
         self_report = sig.cue("self_report") and not sig.cue("where")
@@ -130,7 +131,8 @@ class KnowledgeBase:
             for own in ("side_jobs", "financial_interests"):
                 if own in sig.topics:
                     sig.topics[own] += 1
-        gift_facts = facts.cash or facts.voucher or (facts.sent_home and facts.giver is not None)
+        gift_facts = facts.cash or facts.voucher or (facts.giver is not None and "gifts" in sig.topics and (
+            facts.sent_home or facts.recurring or facts.shared_openly))
         if (facts.has_value and sig.cue("accept")) or gift_facts:  # offered to you: a gift, whatever it is
             sig.topics["gifts"] = sig.topics.get("gifts", 0.0) + 2
         topic, topic_score = sig.best_topic()
@@ -146,7 +148,7 @@ class KnowledgeBase:
                 and not (wants_route and third_party) \
                 and (info_topic != "reporting" or not report or not sig.cue("witness")):
             return Understanding("info", topic=info_topic, info_item=best_info, signals=sig)
-        if report and (wants_route or (third_party and not asks)
+        if report and (wants_route or (third_party and not sig.cue("self_ask"))
                        or (report_score >= 2 and (not asks or not topic or report == "crime"
                                                   or report_score > topic_score))):
             return Understanding("route", topic="reporting", report_type=report, signals=sig)

@@ -246,9 +246,10 @@ def _any(text: str, pattern: str) -> bool:
 
 
 _CASH_NOTES = r"\b(tientjes?|vijfjes?|briefjes?|biljet\w*|in een envelop)\b"  # money, unless naming a value
-_CASH = (r"\b(contant\w*|cash|geld\b|geldbedrag|bankoverschrijving|overmaken|overgemaakt|fooi|"
+_CASH = (r"\b(contant\w*|cash|geld\b|geldbedrag|bankoverschrijving|overmaken|overgemaakt|fooi|tikkie|"
+         r"bankrekening|bank account|op mijn rekening|"
          r"envelop(je)? met|money|tip\b|bank transfer|transfer(red)? to my)")
-_VOUCHER = r"(cadeaubon|cadeaukaart|waardebon|tegoedbon|bioscoopbon|boekenbon|vvv|gift ?card|voucher)"
+_VOUCHER = r"(cadeaubon|kadobon|cadeaukaart|waardebon|tegoedbon|bioscoopbon|boekenbon|vvv|gift ?card|voucher)"
 _HOME = (r"(huisadres|thuisadres|\bthuis\b|naar (mijn|m'n|ons) huis|bij mij (aan de deur|thuis)|"
          r"home address|to my home|at (my )?home|to my house|at my door)")
 _TENDER = (r"\b(aanbested\w*|offerte(aanvraag|traject|periode|procedure)?|onderhandel\w*|inschrijv\w*|"
@@ -270,7 +271,7 @@ _GIVERS = (
     ("citizen", r"(inwoner|burger|bewoner|klant|client|aanvrager|resident|citizen|customer|"
                 r"member of the public|bezoeker|visitor)"),
     ("colleague", r"\b(collega|colleague)"),
-    ("supplier", r"(leverancier|aannemer|bureau|bedrijf|firma|onderneming|drukker|adviseur|"
+    ("supplier", r"(leverancier|aannemer|bureau|bedrijf|firma|onderneming|drukker|adviseur|koerier|"
                  r"opdrachtnemer|partner|supplier|contractor|vendor|company|firm|consultan)"),
 )
 
