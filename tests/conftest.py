@@ -24,7 +24,14 @@ from knowledge.engine import KnowledgeBase
 from storage.crypto import Cipher
 from storage.outbox import deliver_due
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+def _pg_bin() -> Path:
+    """The newest PostgreSQL of Debian's packages (they live outside PATH)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 
 
 @pytest.fixture(scope="session")
