@@ -24,6 +24,7 @@ from knowledge.engine import KnowledgeBase
 from storage.crypto import Cipher
 from storage.outbox import deliver_due
 
+
 def _pg_bin() -> Path:
     """The newest PostgreSQL of Debian's packages (they live outside PATH)."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
