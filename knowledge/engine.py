@@ -131,8 +131,8 @@ class KnowledgeBase:
             for own in ("side_jobs", "financial_interests"):
                 if own in sig.topics:
                     sig.topics[own] += 1
-        gift_facts = facts.cash or facts.voucher or (facts.giver is not None and "gifts" in sig.topics and (
-            facts.sent_home or facts.recurring or facts.shared_openly))
+        gift_facts = facts.cash or facts.voucher or (facts.giver is not None and sig.topics.get("gifts", 0) >= 2 and (
+            facts.sent_home or facts.recurring or facts.shared_openly or facts.during_tender))
         if (facts.has_value and sig.cue("accept")) or gift_facts:  # offered to you: a gift, whatever it is
             sig.topics["gifts"] = sig.topics.get("gifts", 0.0) + 2
         topic, topic_score = sig.best_topic()
@@ -152,7 +152,7 @@ class KnowledgeBase:
                        or (report_score >= 2 and (not asks or not topic or report == "crime"
                                                   or report_score > topic_score))):
             return Understanding("route", topic="reporting", report_type=report, signals=sig)
-        if wants_route and topic and third_party:
+        if wants_route and topic and third_party and not sig.cue("self_ask"):
             return Understanding("route", topic="reporting", report_type="integrity_violation", signals=sig)
         if best_info and info_score >= MIN_INFO_SCORE and (not topic or (info_score * 2 >= topic_score
                                                                           and not asks_for_verdict)):
@@ -173,7 +173,7 @@ class KnowledgeBase:
             if sig.topics.get(info_only):
                 return Understanding("info", topic=info_only, signals=sig)
         for kind in ("help", "greeting", "thanks"):
-            if sig.cue(kind):
+            if sig.cue(kind) and (kind == "help" or len(msg.words) <= 4):  # "hoi! hoe laat …" is no greeting
                 return Understanding(kind, signals=sig)
         return Understanding("fallback", signals=sig)
 

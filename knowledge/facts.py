@@ -271,7 +271,8 @@ _GIVERS = (
     ("citizen", r"(inwoner|burger|bewoner|klant|client|aanvrager|resident|citizen|customer|"
                 r"member of the public|bezoeker|visitor)"),
     ("colleague", r"\b(collega|colleague)"),
-    ("supplier", r"(leverancier|aannemer|bureau|bedrijf|firma|onderneming|drukker|adviseur|koerier|"
+    ("supplier", r"(leverancier|aannemer|bureau|bedrijf|firma|onderneming|drukker|adviseur|koerier|accountmanager|"
+                 r"vertegenwoordiger|"
                  r"opdrachtnemer|partner|supplier|contractor|vendor|company|firm|consultan)"),
 )
 
