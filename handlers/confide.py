@@ -75,7 +75,7 @@ class ConfideHandler:
         if action or cmd or not ctx.msg.text.strip():
             return False
         kb = ctx.services.kb
-        return kb.understand(ctx.msg.org, Analyzed(ctx.msg.text, kb.corrector)).kind == "confide"
+        return kb.wants_trusted_person(ctx.msg.text)
 
     def _start(self, ctx: Context, sealer: Sealer | None) -> list[Reply]:
         lang = ctx.lang

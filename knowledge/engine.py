@@ -177,6 +177,14 @@ class KnowledgeBase:
                 return Understanding(kind, signals=sig)
         return Understanding("fallback", signals=sig)
 
+    def wants_trusted_person(self, text: str) -> bool:
+        """'Ik wil met een vertrouwenspersoon praten': the cue alone, without a full reading.
+
+        understand() gives intent "confide" exactly when this cue is there; flows that only need
+        to know that should not pay for ranking topics, facts and info items.
+        """
+        return read_signals(Analyzed(text, self.corrector), self.lexicon_index).cue("confide")
+
     def _info_topic(self, item_id: str | None) -> str | None:
         return self._info_topics.get(item_id) if item_id else None
 
@@ -187,12 +195,12 @@ class KnowledgeBase:
         org = self.org(slug)
         msg = Analyzed(text, self.corrector)
         lang = detect_language(msg.words)
+        facts = extract_facts(msg.text)
+        understood = self.understand(slug, msg, facts)  # read once; the follow-up check uses it too
         if pending is not None:
-            follow_up = self._follow_up(org, msg, pending)
+            follow_up = self._follow_up(org, msg, pending, facts, understood.kind)
             if follow_up is not None:
                 return follow_up
-        facts = extract_facts(msg.text)
-        understood = self.understand(slug, msg, facts)
         return self._answer_for(org, msg, understood, facts, lang)
 
     def _answer_for(self, org: Organisation, msg: Analyzed, u: Understanding, facts: Facts,
@@ -223,25 +231,28 @@ class KnowledgeBase:
     def _matched_situations(self, slug: str, topic: str, msg: Analyzed) -> set[str]:
         return {h.label[1] for h in self._situations[slug].find(msg) if not h.negated and h.label[0] == topic}
 
-    def _follow_up(self, org: Organisation, msg: Analyzed, pending: Pending) -> tuple[Answer, Pending | None] | None:
-        """Take the answer to the bot's question; None when the user asked something new."""
+    def _follow_up(self, org: Organisation, msg: Analyzed, pending: Pending, facts: Facts,
+                   kind: str) -> tuple[Answer, Pending | None] | None:
+        """Take the answer to the bot's question; None when the user asked something new.
+
+        `facts` and `kind` are what the message says and seems to be read on its own.
+        """
         lang = pending.lang
         if pending.need == "value":
             new = extract_facts(msg.text, expecting_value=True)
             if new.has_value or new.value_unknowable or _is_short_detail(msg, new):
                 facts = pending.facts.merged(new)
                 return self._reevaluate(org, pending, facts)
-            if self.understand(org.org, msg, new).kind == "fallback":
+            if kind == "fallback":
                 return self._reevaluate(org, pending, pending.facts)  # not understood: ask again
             return None
         if pending.need == "context":
-            new = extract_facts(msg.text)
             if _FOLLOW_UP.search(msg.text) and len(msg.words) <= 8:
-                return self._reevaluate(org, pending, pending.facts.merged(new))
-            if self.understand(org.org, msg, new).kind in ("rule", "route", "info", "confide"):
+                return self._reevaluate(org, pending, pending.facts.merged(facts))
+            if kind in ("rule", "route", "info", "confide"):
                 return None
-            if new.has_value or _is_short_detail(msg, new):
-                return self._reevaluate(org, pending, pending.facts.merged(new))
+            if facts.has_value or _is_short_detail(msg, facts):
+                return self._reevaluate(org, pending, pending.facts.merged(facts))
             return None
         if pending.need == "report_type":
             sig = read_signals(msg, self.lexicon_index)
