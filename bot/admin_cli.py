@@ -136,7 +136,7 @@ def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
-    from handlers.confide_texts import kind_label, outcome_label
+    from handlers.confide.texts import kind_label, outcome_label
 
     with session_scope(_engine(settings)) as session:
         rows = store.statistics(session, args.org, args.year)

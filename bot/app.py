@@ -7,10 +7,10 @@ import logging
 from bot.reminder_service import reminder_config
 from bot.settings import Settings
 from handlers.ask import AskHandler
-from handlers.confide import ConfideHandler
+from handlers.confide.employee import ConfideHandler
 from handlers.context import Handler, Services
 from handlers.dispatcher import Core
-from handlers.reminders import ReminderHandler
+from handlers.reminders.handler import ReminderHandler
 from knowledge.engine import KnowledgeBase
 from storage.crypto import Cipher, MissingKeyError
 from storage.db import make_engine

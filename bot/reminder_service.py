@@ -20,9 +20,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.settings import Settings
 from handlers.context import Services
 from handlers.dispatcher import Core
-from handlers.reminder_jobs import TickResult, run_due, settle
-from handlers.reminder_seed import seed_org
-from handlers.schedule import TZ, ReminderConfig, as_utc
+from handlers.reminders.jobs import TickResult, run_due, settle
+from handlers.reminders.schedule import TZ, ReminderConfig, as_utc
+from handlers.reminders.seed import seed_org
 from handlers.types import Reply
 from storage.db import session_scope
 from storage.outbox import deliver_due

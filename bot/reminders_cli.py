@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from typing import IO
 
 from bot.settings import Settings
-from handlers.reminder_jobs import upcoming_terms
-from handlers.reminder_seed import seed_org
-from handlers.reminder_texts import describe_schedule, reminder_title, term_line
-from handlers.schedule import as_utc, fmt_date
+from handlers.reminders.jobs import upcoming_terms
+from handlers.reminders.schedule import as_utc, fmt_date
+from handlers.reminders.seed import seed_org
+from handlers.reminders.texts import describe_schedule, reminder_title, term_line
 from handlers.types import Reply
 from storage.db import session_scope
 from storage.reminders import Reminder, reminders_of

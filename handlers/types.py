@@ -1,34 +1,16 @@
-"""The platform-neutral message types every transport converts to and from."""
+"""The platform-neutral message types every transport converts to and from.
+
+`IncomingMessage` is what a transport hands the core; the outgoing types live in storage.messages
+(the outbox stores them) and are re-exported here for the handlers.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from knowledge.answer import Answer
+from storage.messages import Address, Button, Reply
 
-
-@dataclass(frozen=True)
-class Address:
-    """Who a message is from or for: a platform and a user (and, where it matters, a chat)."""
-
-    platform: str  # "console" | "slack" | "telegram"
-    user: str
-    chat: str | None = None  # Slack DM channel / Telegram chat id, when known
-    team: str | None = None  # Slack workspace
-
-    @property
-    def key(self) -> str:
-        """Stable storage key of the user on a platform."""
-        return f"{self.platform}:{self.team + ':' if self.team else ''}{self.user}"
-
-
-@dataclass(frozen=True)
-class Button:
-    """A follow-up the user can press; `id` comes back as IncomingMessage.action."""
-
-    id: str
-    label: str
+__all__ = ["Address", "Button", "IncomingMessage", "Reply"]
 
 
 @dataclass(frozen=True)
@@ -43,26 +25,3 @@ class IncomingMessage:
     thread: str | None = None  # the message this one replies to (Slack thread / Telegram reply)
     in_group: bool = False  # said in a channel or group rather than a direct chat
     display_name: str | None = None  # only used when the employee consents to reveal it
-
-
-@dataclass
-class Reply:
-    """One message to send. `text` is the canonical plain text; `answer` its structured meaning."""
-
-    to: Address
-    text: str
-    answer: Answer | None = None
-    buttons: list[Button] = field(default_factory=list)
-    thread: str | None = None  # reply in this thread / to this message where the platform can
-    confidential: bool = False  # content of a confidential case: encrypted at rest
-    tag: str | None = None  # what the message is (e.g. "handoff:<case>") for threading and edits
-    ephemeral: bool = False  # visible only to the user (Slack slash commands)
-
-    def contract(self) -> dict[str, Any]:
-        """The reply object of shared/CONTRACT.md."""
-        return {
-            "to": self.to.user,
-            "text": self.text,
-            "answer": self.answer.contract() if self.answer else None,
-            "buttons": [{"id": b.id, "label": b.label} for b in self.buttons],
-        }

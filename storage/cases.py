@@ -39,9 +39,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel
 
-from handlers.types import Address
 from storage.crypto import Cipher
 from storage.inserts import insert_new as insert_row
+from storage.messages import Address
 from storage.models import OutboxMessage, utcnow
 
 CHANNEL = "trusted_person"  # the channel slug the statistics count these cases under

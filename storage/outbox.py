@@ -19,10 +19,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from handlers.types import Address, Button, Reply
 from knowledge.answer import Answer, ContactLine, Option
 from storage.crypto import Cipher, MissingKeyError
 from storage.db import session_scope
+from storage.messages import Address, Button, Reply
 from storage.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)

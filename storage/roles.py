@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
-from handlers.types import Address
+from storage.messages import Address
 from storage.models import RoleAssignment
 
 ROLES = ("trusted_person", "coordinator", "manager", "admin")

@@ -10,7 +10,7 @@ import time_machine
 
 from bot.reminder_service import ReminderService
 from handlers.dispatcher import Core
-from handlers.schedule import TZ, ReminderConfig
+from handlers.reminders.schedule import TZ, ReminderConfig
 from handlers.types import Reply
 from storage.db import session_scope
 from storage.models import RoleAssignment

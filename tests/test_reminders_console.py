@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 
 from handlers.dispatcher import Core
-from handlers.schedule import TZ
+from handlers.reminders.schedule import TZ
 from storage.db import session_scope
 from tests.conftest import Console
 from tests.reminders_support import at, inbox, register, service, to

@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from bot.app import build_core
 from bot.settings import Settings
 from handlers.dispatcher import Core
-from handlers.reminder_seed import seed_org
-from handlers.schedule import ReminderConfig
+from handlers.reminders.schedule import ReminderConfig
+from handlers.reminders.seed import seed_org
 from storage.db import session_scope
 from storage.models import OutboxMessage, RoleAssignment, utcnow
 from storage.reminders import Reminder, ReminderDelivery

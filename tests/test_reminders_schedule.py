@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from handlers.case_terms import case_terms
 from handlers.dispatcher import Core
-from handlers.schedule import (
+from handlers.reminders.case_terms import case_terms
+from handlers.reminders.schedule import (
     TZ,
     add_working_days,
     as_utc,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from handlers.dispatcher import Core
-from handlers.schedule import TZ
+from handlers.reminders.schedule import TZ
 from storage.cases import Case, CaseMessage
 from storage.db import session_scope
 from tests.conftest import Console

@@ -127,7 +127,7 @@ def commands_in_texts() -> set[str]:
         path = Path(handlers.__file__).with_name(name)
         if path.exists():
             found |= set(re.findall(r"(?<![\w/])/[a-z]{3,}\b", path.read_text(encoding="utf-8")))
-    from handlers.reminders import COMMANDS
+    from handlers.reminders.handler import COMMANDS
 
     return found - {c for c in COMMANDS if c not in ("/herinneringen", "/reminders")}  # aliases
 

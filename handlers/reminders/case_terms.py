@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from handlers.schedule import (
+from handlers.reminders.schedule import (
     add_months,
     add_working_days,
     as_utc,

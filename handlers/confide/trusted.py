@@ -11,8 +11,8 @@ import logging
 import re
 from datetime import datetime
 
-from handlers.confide_common import clip, parse_command, to_employee, to_trusted
-from handlers.confide_texts import ct, kind_label, outcome_label
+from handlers.confide.common import clip, parse_command, to_employee, to_trusted
+from handlers.confide.texts import ct, kind_label, outcome_label
 from handlers.context import Context
 from handlers.types import Address, Button, Reply
 from knowledge.schema import REPORT_TYPES

@@ -3,17 +3,13 @@ counts, the case terms; Dutch first, English for people who talk to the bot in E
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from handlers.schedule import DAY_NAMES, MONTH_NAMES, fmt_date, hm
+from handlers.reminders.model import PeriodStats, UpcomingTerm
+from handlers.reminders.schedule import DAY_NAMES, MONTH_NAMES, fmt_date, hm
 from handlers.types import Button
 from knowledge.phrases import localize
 from knowledge.schema import Organisation, Source
-
-if TYPE_CHECKING:
-    from handlers.reminder_jobs import UpcomingTerm
 
 KIND_LABEL = {
     "agenda": {"nl": "Integriteit op de agenda", "en": "Integrity on the agenda"},
@@ -122,15 +118,6 @@ def agenda_text(org: Organisation, dilemma_id: str | None, work_form_id: str | N
     return "\n".join(lines)
 
 
-@dataclass
-class PeriodStats:
-    """Anonymous counts of confidential conversations opened in a period."""
-
-    total: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-    by_channel: dict[str, int] = field(default_factory=dict)
-
-
 def _items(counts: dict[str, int], labels: dict[str, dict[str, str]], lang: str) -> str:
     parts = [f"{loc(labels[k], lang) if k in labels else k} {n}"
              for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
@@ -176,7 +163,7 @@ def describe_schedule(kind: str, months: str, weekday: str | None, day: int | No
     hour, minute = hm(time_of_day)
     clock = f"{hour:02d}:{minute:02d}"
     if weekday:
-        from handlers.schedule import WEEKDAYS
+        from handlers.reminders.schedule import WEEKDAYS
         wd = DAY_NAMES[lang if lang in DAY_NAMES else "nl"][WEEKDAYS.index(weekday)]
         if lang == "en":
             return f"first {wd} of {joined}, {clock}"

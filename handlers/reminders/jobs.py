@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from handlers.case_terms import Stage, Term, case_terms
 from handlers.context import Services
-from handlers.reminder_stats import period_stats
-from handlers.reminder_texts import (
+from handlers.reminders.case_terms import Stage, case_terms
+from handlers.reminders.model import TermPlan, UpcomingTerm
+from handlers.reminders.schedule import ReminderConfig, as_utc, cron_trigger, local_at, next_working_fire, to_local
+from handlers.reminders.stats import period_stats
+from handlers.reminders.texts import (
     KIND_LABEL,
     action_buttons,
     agenda_text,
@@ -29,7 +31,6 @@ from handlers.reminder_texts import (
     report_text,
     term_text,
 )
-from handlers.schedule import ReminderConfig, as_utc, cron_trigger, local_at, next_working_fire, to_local
 from handlers.types import Address, Reply
 from knowledge.schema import Organisation
 from storage.db import session_scope
@@ -227,16 +228,6 @@ def _unreachable_text(lang: str, who: str, r: Reminder) -> str:
 
 # --- case terms --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class TermPlan:
-    """One term of one case for one trusted person."""
-
-    org: str
-    label: str  # the case's pseudonym, 'Melder K7-Q3'
-    term: Term
-    recipient: str  # role key 'platform:user_id'
-
-
 def _cases_module():  # type: ignore[no-untyped-def]
     """storage.cases (the confidential conversation), or None where it is not installed."""
     try:
@@ -279,13 +270,6 @@ def run_case_terms(services: Services, config: ReminderConfig, now: datetime, re
     for plan, stage in due:
         with session_scope(services.engine) as session:
             _fire_term(session, services, config, plan, stage, now, result)
-
-
-@dataclass(frozen=True)
-class UpcomingTerm:
-    at: datetime
-    plan: TermPlan
-    stage: Stage
 
 
 def upcoming_terms(session: Session, services: Services, config: ReminderConfig, org_slug: str,

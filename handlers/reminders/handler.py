@@ -11,10 +11,8 @@ import re
 from datetime import datetime, timedelta
 
 from handlers.context import Context
-from handlers.reminder_jobs import upcoming_terms
-from handlers.reminder_seed import report_start_year, seed_org
-from handlers.reminder_texts import describe_schedule, reminder_title, term_line
-from handlers.schedule import (
+from handlers.reminders.jobs import upcoming_terms
+from handlers.reminders.schedule import (
     ReminderConfig,
     as_utc,
     cron_trigger,
@@ -27,6 +25,8 @@ from handlers.schedule import (
     parse_weekday,
     to_local,
 )
+from handlers.reminders.seed import report_start_year, seed_org
+from handlers.reminders.texts import describe_schedule, reminder_title, term_line
 from handlers.texts import text as core_text
 from handlers.types import Button, Reply
 from knowledge.phrases import localize

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from handlers.confide_texts import ct
+from handlers.confide.texts import ct
 from handlers.context import Context
 from handlers.render import answer_text
 from handlers.types import Address, Button, Reply

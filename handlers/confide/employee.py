@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from handlers.confide_common import clip, contacts_reply, employee_command, to_employee, to_trusted
-from handlers.confide_texts import caveat, ct, kind_label
-from handlers.confide_trusted import TrustedSide, stat_kind_question, wants
+from handlers.confide.common import clip, contacts_reply, employee_command, to_employee, to_trusted
+from handlers.confide.texts import caveat, ct, kind_label
+from handlers.confide.trusted import TrustedSide, stat_kind_question, wants
 from handlers.context import Context
 from handlers.types import Button, Reply
 from knowledge.matcher import Analyzed

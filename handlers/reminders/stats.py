@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from handlers.reminder_texts import PeriodStats
-from handlers.schedule import as_utc, to_local
+from handlers.reminders.model import PeriodStats
+from handlers.reminders.schedule import as_utc, to_local
 
 
 def period_stats(session: Session, org: str, start: datetime, end: datetime) -> PeriodStats | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from handlers.schedule import ReminderConfig, cron_trigger, next_working_fire, spread_months, to_local
+from handlers.reminders.schedule import ReminderConfig, cron_trigger, next_working_fire, spread_months, to_local
 from knowledge.schema import Organisation, ReportDuty
 from storage.reminders import create_reminder
 from storage.reminders import people as registered
