@@ -20,7 +20,7 @@ from storage.models import RoleAssignment, utcnow
 
 
 def _engine(settings: Settings):  # type: ignore[no-untyped-def]
-    return make_engine(settings.resolved_database_url())
+    return make_engine(settings.resolved_database_url(), settings.database_auto_upgrade)
 
 
 def _cipher(settings: Settings) -> Cipher | None:

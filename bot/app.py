@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Services:
     """Everything long-lived; raises KnowledgeBaseError when the YAML is broken."""
     kb = kb or KnowledgeBase.load(settings.kb_dir, settings.contacts_file)
-    engine = make_engine(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url(), settings.database_auto_upgrade)
     cipher = None
     if settings.keys():
         try:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from knowledge.loader import KnowledgeBaseError, load
+from storage.errors import StartupError
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands of the platform and admin modules (each registers its own)."""
     found = []
-    for module in ("bot.admin_cli", "bot.reminders_cli", "bot.slack.cli", "bot.telegram.cli"):
+    for module in ("bot.admin_cli", "bot.db_cli", "bot.reminders_cli", "bot.slack.cli", "bot.telegram.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(settings)
     try:
         return int(args.func(args, settings) or 0)
+    except StartupError as exc:  # a deployment fault: its message names the fix, no traceback
+        print(str(exc), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; empty = SQLite file in the user's data directory")
     data_dir: Path | None = Field(None, description="where the default SQLite file lives")
+    database_auto_upgrade: bool = Field(
+        False, description="upgrade an older database schema at start (under a lock) instead of refusing")
     default_org: str = Field("ommen", description="organisation for transports without a mapping")
     kb_dir: Path | None = Field(None, description="extra / replacement organisation YAML files")
     contacts_file: Path | None = Field(None, description="YAML with deployment-specific contacts")

@@ -1,7 +1,9 @@
 """Database engine and sessions: SQLite by default, any SQLAlchemy URL by setting.
 
 The same code runs on SQLite and PostgreSQL; SQLite gets WAL and a busy timeout so several
-processes (a Slack and a Telegram bot) can share one file.
+processes (a Slack and a Telegram bot) can share one file. Opening the database checks its
+schema version (`storage.schema`); faults an administrator fixes (a wrong URL, a server that
+does not answer) become a `StartupError` naming the fix, without the password.
 """
 
 from __future__ import annotations
@@ -10,15 +12,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy import event, exc, make_url
+from sqlalchemy.engine import URL, Engine
+from sqlmodel import Session, create_engine
 
 from storage import (
     cases,  # noqa: F401 - registers the confidential-case tables
     models,  # noqa: F401 - registers the tables
     reminders,  # noqa: F401 - registers the reminder tables
 )
+from storage.errors import StartupError
+from storage.schema import ensure_schema
+
+URL_EXAMPLE = "postgresql+psycopg://gebruiker:wachtwoord@host:5432/integritybot"
+
+
+class DatabaseUrlError(StartupError):
+    """INTEGRITY_DATABASE_URL cannot be used (malformed, unknown kind, driver missing)."""
+
+
+class DatabaseUnreachable(StartupError):
+    """The database server does not answer or refuses the login."""
 
 
 def sqlite_url(path: Path) -> str:
@@ -26,8 +40,49 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`, with the tables created if they do not exist yet."""
+def make_engine(url: str, auto_upgrade: bool = False) -> Engine:
+    """An engine for `url` whose schema is the newest (an empty database is created; see
+    `storage.schema.ensure_schema` for an older one); raises a StartupError naming the fix."""
+    engine = open_engine(url)
+    try:
+        ensure_schema(engine, auto_upgrade)
+    except (exc.OperationalError, exc.InterfaceError) as error:
+        engine.dispose()
+        raise DatabaseUnreachable(_unreachable(engine.url, error)) from None
+    return engine
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for `url` without looking at the schema (for `integrity-bot db`)."""
+    try:
+        return _create(url)
+    except exc.NoSuchModuleError:
+        kind = url.split(":", 1)[0]
+        raise DatabaseUrlError(f"INTEGRITY_DATABASE_URL: onbekend soort database '{kind}'. "
+                               f"Gebruik sqlite:///pad/naar/bestand.db of {URL_EXAMPLE}") from None
+    except exc.ArgumentError:
+        raise DatabaseUrlError("INTEGRITY_DATABASE_URL is geen geldige database-URL. "
+                               f"Voorbeeld: {URL_EXAMPLE}") from None
+    except ModuleNotFoundError as error:
+        raise DatabaseUrlError(f"De databasedriver {error.name} ontbreekt voor INTEGRITY_DATABASE_URL: "
+                               "installeer integrity-bot[postgres] (pip install 'integrity-bot[postgres]').") from None
+
+
+def _unreachable(url: URL, error: exc.DBAPIError) -> str:
+    """Where the database is and why it does not answer; never the password."""
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+    if url.password:
+        reason = reason.replace(str(url.password), "***")
+    if url.get_backend_name() == "sqlite":
+        return (f"Kan het databasebestand {url.database} niet openen ({reason}). "
+                "Bestaat de map en mag de bot erin schrijven? (INTEGRITY_DATABASE_URL / INTEGRITY_DATA_DIR)")
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    return (f"De database op {where} (database {url.database or '?'}, gebruiker {url.username or '?'}) "
+            f"is niet bereikbaar: {reason}\nControleer INTEGRITY_DATABASE_URL en of de databaseserver draait.")
+
+
+def _create(url: str) -> Engine:
+    make_url(url)  # raises ArgumentError for a malformed URL before a driver is looked for
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -40,7 +95,6 @@ def make_engine(url: str) -> Engine:
             cur.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
     return engine
 
 

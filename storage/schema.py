@@ -1,0 +1,191 @@
+"""The database schema's version: check it at every start, upgrade it with Alembic under a lock.
+
+Every process opens the database through `storage.db.make_engine`, which calls `ensure_schema`:
+- an empty database is created at the newest revision (there is nothing in it to lose);
+- a database at the newest revision is used as it is;
+- a database behind it (an older release, or one made before migrations existed) is upgraded
+  only when asked — `integrity-bot db upgrade`, or INTEGRITY_DATABASE_AUTO_UPGRADE=true —
+  otherwise the start is refused with one line naming that command;
+- a database ahead of this release (a newer bot already upgraded it) is refused.
+
+Upgrades run in one transaction holding a PostgreSQL advisory lock, so processes that start
+together wait for each other instead of racing to create tables; on SQLite (no transactional
+DDL through pysqlite) an exclusive lock on a file beside the database does the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import SQLModel
+
+from storage.errors import StartupError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
+LOCK_KEY = 7_412_553_901  # pg_advisory_xact_lock key of the bot's migrations
+UPGRADE_COMMAND = "integrity-bot db upgrade"
+
+
+class SchemaBehindError(StartupError):
+    """The database has an older schema than this release."""
+
+
+class SchemaAheadError(StartupError):
+    """The database was upgraded by a newer release than this one."""
+
+
+def metadata() -> MetaData:
+    """All tables: every module of `storage` is imported, so a new table module counts at once."""
+    import storage
+
+    for mod in pkgutil.iter_modules(storage.__path__):
+        if mod.name not in ("migrations", "schema"):
+            importlib.import_module(f"storage.{mod.name}")
+    return SQLModel.metadata
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+@lru_cache(maxsize=1)
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The newest revision this release knows (one head: revisions form a single line)."""
+    heads = _script().get_heads()
+    if len(heads) != 1:
+        raise StartupError(f"De migraties van deze versie hebben {len(heads)} eindpunten ({', '.join(heads)}) "
+                           "in plaats van één: dat is een fout in de release.")
+    return heads[0]
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The database's revision; None when it has none (empty, or made before migrations)."""
+    heads = MigrationContext.configure(conn).get_current_heads()
+    return heads[0] if heads else None
+
+
+def _has_tables(conn: Connection) -> bool:
+    return bool(set(inspect(conn).get_table_names()) & set(metadata().tables))
+
+
+def _known(revision: str) -> bool:
+    try:
+        return _script().get_revision(revision) is not None
+    except Exception:  # alembic raises its own errors for unknown ids
+        return False
+
+
+def status(engine: Engine) -> tuple[str | None, str, bool]:
+    """(the database's revision, the newest revision, whether the database has the bot's tables)."""
+    with engine.connect() as conn:
+        return current_revision(conn), head_revision(), _has_tables(conn)
+
+
+def ensure_schema(engine: Engine, auto_upgrade: bool = False) -> None:
+    """Make sure the schema is the newest; see the module docstring for what happens when not."""
+    if status(engine)[0] == head_revision():  # the usual start: one read, no lock
+        return
+    with _locked(engine) as conn:  # decide again under the lock: another process may be migrating
+        current, head = current_revision(conn), head_revision()
+        if current == head:
+            return
+        if current is not None and not _known(current):
+            raise SchemaAheadError(
+                f"De database heeft schemaversie {current}, die deze versie van de bot niet kent (nieuwste: "
+                f"{head}): installeer de nieuwere versie van de bot die de database heeft bijgewerkt.")
+        if current is None and not _has_tables(conn) or auto_upgrade:
+            command.upgrade(alembic_config(conn), "head")
+            return
+    found = f"versie {current}" if current else "nog geen schemaversie (gemaakt vóór de migraties)"
+    raise SchemaBehindError(f"De database heeft {found}, deze bot heeft {head} nodig: "
+                            f"maak een back-up en voer uit: {UPGRADE_COMMAND}")
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Upgrade to the newest revision under the lock; (revision before, revision after)."""
+    with _locked(engine) as conn:
+        before, head = current_revision(conn), head_revision()
+        if before != head:
+            command.upgrade(alembic_config(conn), "head")
+        return before, head
+
+
+@contextmanager
+def _locked(engine: Engine) -> Iterator[Connection]:
+    """One transaction holding the migration lock: PostgreSQL's advisory lock (released at commit),
+    on SQLite an exclusive lock on '<database>.lock' (pysqlite runs DDL outside transactions)."""
+    with _file_lock(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        yield conn
+
+
+def differences(engine: Engine) -> list[Any]:
+    """What autogenerate finds between the models and a database at the newest revision."""
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "target_metadata": metadata()})
+        return [d for d in compare_metadata(ctx, metadata()) if not _is_version_table(d)]
+
+
+def _is_version_table(diff: Any) -> bool:
+    return isinstance(diff, tuple) and len(diff) > 1 and getattr(diff[1], "name", None) == VERSION_TABLE
+
+
+@contextmanager
+def _file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite: an exclusive lock on '<database>.lock' while migrating; elsewhere nothing."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # not on Linux or macOS: one process at a time is then the operator's job
+        yield
+        return
+    with open(f"{path}.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def new_revision(message: str) -> list[str]:
+    """Write a revision with what autogenerate finds between the models and the newest revision
+    (compared on a scratch SQLite database); the paths of the files written. For developers."""
+    import tempfile
+
+    from sqlalchemy import create_engine
+
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = create_engine(f"sqlite:///{scratch}/head.db")
+        upgrade(engine)
+        with engine.begin() as conn:
+            written = command.revision(alembic_config(conn), message=message, autogenerate=True)
+        engine.dispose()
+    _script.cache_clear()
+    scripts = written if isinstance(written, list) else [written]
+    return [s.path for s in scripts if s is not None]
