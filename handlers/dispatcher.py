@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from handlers.context import Context, Handler, Services
 from handlers.texts import text
-from handlers.types import IncomingMessage, Reply
+from handlers.types import STALE_BUTTON, IncomingMessage, Reply
 from storage.conversations import load_state, save_state
 from storage.db import session_scope
 from storage.events import claim_event
@@ -65,7 +65,10 @@ class Core:
             replies = self._route(ctx)
             save_state(session, state)
             for reply in replies:
-                enqueue(session, reply, self.services.cipher)
+                if msg.reply_in and reply.thread is None and reply.to == msg.address:
+                    reply.thread = msg.reply_in
+                if not (msg.toast and reply.tag == STALE_BUTTON and reply.to == msg.address):
+                    enqueue(session, reply, self.services.cipher)
             return replies
 
     def _route(self, ctx: Context) -> list[Reply]:
@@ -77,4 +80,5 @@ class Core:
             replies = handler.handle(ctx)
             if replies is not None:
                 return replies
-        return [Reply(to=ctx.msg.address, text=text("unknown_action", ctx.lang))]
+        return [Reply(to=ctx.msg.address, text=text("unknown_action", ctx.lang), ephemeral=True,
+                      tag=STALE_BUTTON)]

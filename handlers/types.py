@@ -10,7 +10,11 @@ from dataclasses import dataclass
 
 from storage.messages import Address, Button, Reply
 
-__all__ = ["Address", "Button", "IncomingMessage", "Reply"]
+__all__ = ["STALE_BUTTON", "Address", "Button", "IncomingMessage", "Reply"]
+
+# Reply.tag of "that button no longer applies": transports show it as a passing notice (an
+# ephemeral Slack message, a Telegram toast) rather than a lasting message.
+STALE_BUTTON = "button:stale"
 
 
 @dataclass(frozen=True)
@@ -25,3 +29,6 @@ class IncomingMessage:
     thread: str | None = None  # the message this one replies to (Slack thread / Telegram reply)
     in_group: bool = False  # said in a channel or group rather than a direct chat
     display_name: str | None = None  # only used when the employee consents to reveal it
+    reply_in: str | None = None  # thread the replies belong in (a Slack channel mention's thread)
+    named_text: str | None = None  # the text with colleagues' mentions as names: for a trusted person only
+    toast: bool = False  # the transport shows STALE_BUTTON replies itself (Telegram): do not store them

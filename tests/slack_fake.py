@@ -155,10 +155,12 @@ def signature(secret: str, body: str, timestamp: str) -> str:
 class SlackRequests:
     """Signed requests as Slack sends them, over HTTP to the app's server."""
 
-    def __init__(self, url: str, secret: str, team: str = TEAM) -> None:
+    def __init__(self, url: str, secret: str, team: str = TEAM,
+                 settle: Callable[[], object] | None = None) -> None:
         self.url = url
         self.secret = secret
         self.team = team
+        self.settle = settle  # waits for the work the app does after its acknowledgement
         self._n = itertools.count(1)
 
     def post(self, body: str, content_type: str, retry: int | None = None, secret: str | None = None,
@@ -172,9 +174,12 @@ class SlackRequests:
         req = urllib.request.Request(self.url, data=body.encode(), headers=headers, method="POST")
         try:
             with urllib.request.urlopen(req, timeout=30) as resp:
-                return resp.status, resp.read().decode()
+                answer = resp.status, resp.read().decode()
         except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
+            answer = exc.code, exc.read().decode()
+        if self.settle is not None:
+            self.settle()
+        return answer
 
     def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None,
               team: str | None = None, **kw: Any) -> tuple[int, str]:

@@ -31,7 +31,7 @@ def slack(bot: SlackBot) -> Iterator[SlackRequests]:
     server = http_server(bot, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield SlackRequests(f"http://127.0.0.1:{server.server_port}{bot.settings.path}", SECRET)
+    yield SlackRequests(f"http://127.0.0.1:{server.server_port}{bot.settings.path}", SECRET, settle=bot.settle)
     server.shutdown()
     server.server_close()
     bot.loop.stop()

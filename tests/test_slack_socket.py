@@ -85,6 +85,7 @@ def test_socket_mode_connects_and_answers_events_commands_and_buttons(bot: Slack
                            "payload": {"type": "event_callback", "team_id": "T1", "event_id": "Ev1",
                                        "event": event}})
         assert ack == {"envelope_id": "env-1"}
+        bot.settle()
         bot.sender.drain()
         [post] = fake.of("chat.postMessage")
         assert post["channel"] == "DU1" and blocks_of(post)[0]["text"]["text"].startswith("🟠")
@@ -94,6 +95,7 @@ def test_socket_mode_connects_and_answers_events_commands_and_buttons(bot: Slack
                                        "user_id": "U2", "command": "/integriteit", "text": "",
                                        "response_url": fake.response_url("s1"), "trigger_id": "trig.1"}})
         assert ack["envelope_id"] == "env-2"
+        bot.settle()
         bot.sender.drain()
         [response] = fake.of("response_url")
         assert response["response_type"] == "ephemeral" and "Integriteitsbot" in texts_of(blocks_of(response))
@@ -107,6 +109,7 @@ def test_socket_mode_connects_and_answers_events_commands_and_buttons(bot: Slack
                                        "actions": [{"action_id": "itb-0", "value": "report:crime",
                                                     "type": "button", "action_ts": "1"}]}})
         assert ack["envelope_id"] == "env-3"
+        bot.settle()
         bot.sender.drain()
         route = fake.of("chat.postMessage")[1]
         assert route["channel"] == "DU1" and blocks_of(route)[0]["text"]["text"].startswith("📣")

@@ -1,38 +1,44 @@
-"""The bolt App and its listeners: acknowledge, normalise, hand to the core, wake the sender.
+"""The bolt App and its listeners: acknowledge at once, then normalise, hand to the core, wake the sender.
 
-Listeners run before the acknowledgement is sent (process_before_response): the core only
-stores the replies (sending happens in the outbox loop), which takes milliseconds, and an
-event whose handling failed is answered with HTTP 500 / no Socket Mode ack, so Slack
-delivers it again instead of it being lost. The core's dedupe on IncomingMessage.event_id
-makes every retry that follows a success a no-op.
+Every listener acknowledges first and does its work in a bolt lazy listener (HTTP mode and
+Socket Mode alike), so Slack gets its answer within milliseconds whatever the message; the
+core only stores the replies (the outbox loop sends them). A user's messages are handled in
+the order they came (work.UserOrder). When the core fails (the database is away), the work is
+tried again a few times in-process (the event claim rolled back), then the user is told.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from bot.slack import normalize
 from bot.slack.blocks import ACTION_PREFIX
+from bot.slack.etiquette import is_private
 from bot.slack.home import home_view
+from bot.slack.mentions import MentionNames
 from bot.slack.outbox_loop import OutboxLoop
-from bot.slack.sender import SlackSender, is_private
+from bot.slack.sender import SlackSender
 from bot.slack.settings import OrgResolver, SlackSettings
+from bot.slack.spent import spent_blocks, spent_note
 from bot.slack.threads import event_handled, tag_lookup
+from bot.slack.work import TrackedExecutor, UserOrder
 from handlers.dispatcher import Core
-from handlers.types import Address, IncomingMessage, Reply
+from handlers.types import STALE_BUTTON, Address, IncomingMessage, Reply
 from storage.db import session_scope
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
 
-LAST_RETRY = 3  # Slack retries an event three times
+RETRY_DELAYS_S = (0.5, 2.0)  # in-process retries of a failed handling before the user is told
 MOVED_TO_DM = {
     "nl": "🔒 Hierover praten we liever niet in een kanaal. Ik heb je een direct bericht gestuurd.",
     "en": "🔒 Better not to discuss this in a channel. I've sent you a direct message.",
@@ -49,17 +55,23 @@ class SlackBot:
     loop: OutboxLoop
     orgs: OrgResolver
     settings: SlackSettings
+    work: TrackedExecutor = field(default_factory=TrackedExecutor)
+
+    def settle(self, timeout: float = 30.0) -> bool:
+        """Wait until the work of every acknowledged request is done (tests, shutdown)."""
+        return self.work.settle(timeout)
 
 
 def build_slack(core: Core, settings: SlackSettings, default_org: str) -> SlackBot:
     """The app and its sender; makes no network call (auth.test waits for the first request)."""
     orgs = OrgResolver(settings.workspace_orgs(), default_org)
     client = WebClient(token=settings.bot_token or None, base_url=settings.api_base_url)
+    work = TrackedExecutor()
     app = App(client=client, signing_secret=settings.signing_secret, token_verification_enabled=False,
-              process_before_response=True, name="integrity-bot")
+              process_before_response=True, listener_executor=work, name="integrity-bot")
     sender = SlackSender(client, core.services.engine, core.services.cipher)
     bot = SlackBot(app=app, core=core, sender=sender, loop=OutboxLoop(sender, settings.outbox_interval),
-                   orgs=orgs, settings=settings)
+                   orgs=orgs, settings=settings, work=work)
     _register(bot)
     return bot
 
@@ -67,22 +79,28 @@ def build_slack(core: Core, settings: SlackSettings, default_org: str) -> SlackB
 def _register(bot: SlackBot) -> None:
     app, core, orgs = bot.app, bot.core, bot.orgs
     tag_of = tag_lookup(core.services.engine)
+    order = UserOrder()
 
-    def handle(msg: IncomingMessage, retryable: bool, channel: str | None = None) -> BoltResponse | None:
-        """Hand a message to the core; when its handling failed, let Slack retry or tell the user.
+    def handle(msg: IncomingMessage, channel: str | None = None) -> list[Reply]:
+        """Hand a message to the core (again, if its handling failed); the replies it caused.
 
         `channel`: the shared channel the message was written in, if any (see _point_to_dm).
         """
         replies = core.handle(msg)
-        if replies and msg.event_id and not event_handled(core.services.engine, msg.event_id):
-            if retryable:
-                log.warning("handling a Slack event failed; Slack will deliver it again")
-                return BoltResponse(status=500, body="")
-            _enqueue(replies)  # the core's error text, so the user is not left waiting
-        elif channel:
+        delays = iter(RETRY_DELAYS_S)
+        while replies and msg.event_id and not event_handled(core.services.engine, msg.event_id):
+            delay = next(delays, None)
+            if delay is None:
+                _enqueue(replies)  # the core's error text, so the user is not left waiting
+                bot.loop.wake()
+                return replies
+            log.warning("handling a Slack event failed; trying again")
+            time.sleep(delay)
+            replies = core.handle(msg)
+        if channel:
             _point_to_dm(msg, replies, channel)
         bot.loop.wake()
-        return None
+        return replies
 
     def _enqueue(replies: list[Reply]) -> None:
         with session_scope(core.services.engine) as session:
@@ -90,38 +108,95 @@ def _register(bot: SlackBot) -> None:
                 enqueue(session, reply, core.services.cipher)
 
     def _point_to_dm(msg: IncomingMessage, replies: list[Reply], channel: str) -> None:
-        """Answers to a channel message that go to the DM (private ones, see sender.py, and those
-        without a chat): tell only the asker, in the channel, where to look."""
-        moved = [r for r in replies if r.to.user == msg.address.user and (is_private(r) or not r.to.chat)]
+        """Answers to a channel message that go to the DM (private ones, and those without a
+        chat): tell only the asker, in the channel, where to look."""
+        moved = [r for r in replies if r.to.user == msg.address.user and r.tag != STALE_BUTTON
+                 and (is_private(r) or not r.to.chat)]
         if not moved:
             return
         lang = next((r.answer.lang for r in moved if r.answer), "nl")
         only_them = Address(normalize.PLATFORM, msg.address.user, chat=f"{normalize.EPHEMERAL}{channel}")
         _enqueue([Reply(to=only_them, text=MOVED_TO_DM.get(lang, MOVED_TO_DM["nl"]))])
 
-    def on_message(body: dict[str, Any], context: Any, request: Any) -> BoltResponse | None:
-        msg = normalize.message_event(body, context.bot_user_id, orgs, tag_of)
-        if msg is None:
-            return None
-        return handle(msg, retryable=_retry_num(request) < LAST_RETRY,
-                      channel=msg.address.chat if msg.in_group else None)
+    def user_of(body: dict[str, Any]) -> str:
+        event = body.get("event") or {}
+        user = body.get("user_id") or event.get("user") or body.get("user") or ""
+        return str(user.get("id") if isinstance(user, dict) else user)
 
-    def on_command(ack: Any, body: dict[str, Any]) -> None:
+    def take_ticket(ack: Any, body: dict[str, Any], context: Any) -> None:
+        """The acknowledgement: nothing shown in Slack, and a place in the user's queue."""
         ack()
-        msg = normalize.slash_command(body, orgs)
-        channel = body.get("channel_id") or ""
-        bot.sender.remember_response_url(msg.address.user, channel, body.get("response_url"))
-        handle(msg, retryable=False, channel=channel if msg.in_group else None)
+        context["turn"] = order.ticket(user_of(body))
 
-    def on_action(ack: Any, body: dict[str, Any]) -> None:
-        ack()
-        msg = normalize.block_action(body, orgs, tag_of)
-        if msg is None:
-            return
-        channel = (msg.address.chat or "").removeprefix(normalize.EPHEMERAL)
-        if msg.address.chat and msg.address.chat.startswith(normalize.EPHEMERAL):
+    names = MentionNames(app.client)
+
+    def on_message(body: dict[str, Any], context: Any) -> None:
+        with order.turn(user_of(body), context.get("turn")):
+            msg = normalize.message_event(body, context.bot_user_id, orgs, tag_of)
+            if msg is None:
+                return
+            if not msg.in_group:  # a colleague named in a confidential case reaches the trusted person
+                msg = names.resolve(msg, (body.get("event") or {}).get("text") or "", context.bot_user_id,
+                                    context.client)
+            handle(msg, channel=msg.address.chat if msg.in_group else None)
+
+    def on_command(body: dict[str, Any], context: Any) -> None:
+        with order.turn(user_of(body), context.get("turn")):
+            msg = normalize.slash_command(body, orgs)
+            channel = body.get("channel_id") or ""
             bot.sender.remember_response_url(msg.address.user, channel, body.get("response_url"))
-        handle(msg, retryable=False, channel=channel if msg.in_group else None)
+            handle(msg, channel=channel if channel and not normalize.is_dm(channel) else None)
+
+    def on_action(body: dict[str, Any], context: Any, client: WebClient) -> None:
+        with order.turn(user_of(body), context.get("turn")):
+            msg = normalize.block_action(body, orgs, tag_of)
+            if msg is None:
+                return
+            pressed_in = normalize.channel_of_action(body)
+            if msg.address.chat and msg.address.chat.startswith(normalize.EPHEMERAL):
+                bot.sender.remember_response_url(msg.address.user, pressed_in or "", body.get("response_url"))
+            shared = pressed_in if pressed_in and not normalize.is_dm(pressed_in) else None
+            replies = handle(msg, channel=shared if not msg.in_group else None)
+            stale = [r for r in replies if r.tag == STALE_BUTTON and r.to == msg.address]
+            _show_passing(body, stale)
+            _spend(body, replies, bool(stale), client)
+
+    def _show_passing(body: dict[str, Any], stale: list[Reply]) -> None:
+        """A refusal about a button: an ephemeral message only the presser sees."""
+        if not stale:
+            return
+        url = body.get("response_url")
+        if url:
+            try:
+                resp = WebhookClient(url, timeout=10).send(text=stale[0].text, response_type="ephemeral",
+                                                           replace_original=False)
+                if resp.status_code == 200:
+                    return
+            except OSError:
+                pass
+        _enqueue(stale)  # no response_url (or it failed): the outbox delivers it
+        bot.loop.wake()
+
+    def _spend(body: dict[str, Any], replies: list[Reply], stale: bool, client: WebClient) -> None:
+        """Replace the pressed message's buttons with what was chosen."""
+        action = (body.get("actions") or [{}])[0]
+        label = ((action.get("text") or {}).get("text") or "").strip()
+        lang = next((r.answer.lang for r in replies if r.answer), "nl")
+        text = spent_note(str(action.get("value") or ""), label, stale, lang)
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        try:
+            if container.get("is_ephemeral") or not message:
+                url = body.get("response_url")
+                if url:
+                    WebhookClient(url, timeout=10).send(text=text, replace_original=True, blocks=spent_blocks([], text))
+                return
+            channel = normalize.channel_of_action(body)
+            client.chat_update(channel=channel, ts=message.get("ts") or container.get("message_ts"),
+                               text=message.get("text") or text,
+                               blocks=spent_blocks(list(message.get("blocks") or []), text))
+        except (SlackApiError, OSError) as exc:
+            log.info("could not replace the buttons of a pressed message: %s", type(exc).__name__)
 
     def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home" or not event.get("user"):
@@ -133,16 +208,11 @@ def _register(bot: SlackBot) -> None:
         except SlackApiError as exc:
             log.warning("publishing the App Home failed: %s", exc.response.get("error"))
 
-    app.event("message")(on_message)
-    app.event("app_mention")(on_message)
-    app.event("app_home_opened")(on_home)
-    app.command(re.compile(r"^/"))(on_command)  # every command of the manifest
-    app.action(re.compile(f"^{ACTION_PREFIX}"))(on_action)
+    def just_ack(ack: Any) -> None:
+        ack()
 
-
-def _retry_num(request: Any) -> int:
-    value = (request.headers.get("x-slack-retry-num") or ["0"])[0]
-    try:
-        return int(value)
-    except ValueError:
-        return 0
+    app.event("message")(ack=take_ticket, lazy=[on_message])
+    app.event("app_mention")(ack=take_ticket, lazy=[on_message])
+    app.event("app_home_opened")(ack=just_ack, lazy=[on_home])
+    app.command(re.compile(r"^/"))(ack=take_ticket, lazy=[on_command])  # every command of the manifest
+    app.action(re.compile(f"^{ACTION_PREFIX}"))(ack=take_ticket, lazy=[on_action])

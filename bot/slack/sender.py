@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 
 from bot.slack import threads
 from bot.slack.blocks import notification_text, reply_blocks
+from bot.slack.etiquette import is_private
 from bot.slack.normalize import EPHEMERAL, PLATFORM, is_dm
 from handlers.types import Reply
 from storage.crypto import Cipher
@@ -40,12 +41,6 @@ GONE = {"user_not_found", "account_inactive", "channel_not_found", "is_archived"
         "method_not_supported_for_channel_type", "restricted_action"}
 SLACK_SIDE = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 RESPONSE_URL_TTL_S = 25 * 60  # Slack accepts a response_url for 30 minutes
-
-
-def is_private(reply: Reply) -> bool:
-    """Content that never belongs in a shared channel."""
-    return bool(reply.confidential or reply.tag
-                or (reply.answer is not None and reply.answer.intent == "confide"))
 
 
 class SlackSender:

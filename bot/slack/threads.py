@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from bot.slack.normalize import PLATFORM
+from bot.slack.normalize import PLATFORM, THREAD_TAG
 from storage.crypto import Cipher
 from storage.db import session_scope
 from storage.models import OutboxMessage, ProcessedEvent
@@ -31,8 +31,12 @@ def thread_ts(engine: Engine, cipher: Cipher | None, tag: str, channel: str, dep
     """The ts of the thread root for `tag` in `channel`, or None when nothing with it was delivered.
 
     The first delivered message with the tag may itself have been posted in a thread (its own
-    Reply.thread): then the root of that thread is the root for this one too.
+    Reply.thread): then the root of that thread is the root for this one too. A tag made by
+    normalize.thread_tag names the thread itself ("ts:<channel>:<ts>"), valid in that channel only.
     """
+    if tag.startswith(THREAD_TAG):
+        in_channel, _, ts = tag[len(THREAD_TAG):].partition(":")
+        return ts if in_channel == channel and ts else None
     with session_scope(engine) as session:
         row = session.execute(
             select(OutboxMessage).where(

@@ -46,9 +46,12 @@ class ConfideHandler:
         return self._sealers[id(cipher)]
 
     def handle(self, ctx: Context) -> list[Reply] | None:
-        if ctx.msg.in_group:  # a channel or group is never part of a confidential conversation
-            return None
         sealer = self._sealer(ctx.services.cipher)
+        if ctx.msg.in_group:
+            # A channel or group is never part of a confidential conversation; asking for one
+            # there starts it, and the transport takes it to the direct chat.
+            cmd, _ = employee_command(ctx.msg.text) if not ctx.msg.action else (None, "")
+            return self._start(ctx, sealer) if self._is_start(ctx, cmd, ctx.msg.action or "") else None
         if sealer is not None and wants(ctx):
             replies = TrustedSide(ctx, sealer).handle()
             if replies is not None:
@@ -153,7 +156,11 @@ class EmployeeSide:
             return [self._say(ct("already_open", self.lang, label=self.case.label), self._open_buttons())]
         if cmd in PASS_ON_COMMANDS or not self.ctx.msg.text.strip():
             return None  # help and empty messages are not for the trusted person
-        return self._relay(self.ctx.msg.text)
+        return self._relay(self._for_trusted())
+
+    def _for_trusted(self) -> str:
+        """What the trusted person reads: colleagues the employee named keep their names."""
+        return self.ctx.msg.named_text or self.ctx.msg.text
 
     def handle_closed(self, cmd: str | None, rest: str) -> list[Reply]:
         """Commands and old buttons when the employee has no live case (perhaps a closed one)."""
@@ -226,7 +233,7 @@ class EmployeeSide:
             return self._consent() if low in YES else [self._consent_again()]
         if cmd is not None:
             return [self._prompt()]
-        return self._handoff(text)  # a text at the kind or message step is the first message
+        return self._handoff(self._for_trusted().strip())  # a text at the kind or message step is the first message
 
     def _draft_action(self, verb: str, value: str) -> list[Reply]:
         assert self.case is not None

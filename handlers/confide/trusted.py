@@ -14,7 +14,7 @@ from datetime import datetime
 from handlers.confide.common import clip, parse_command, to_employee, to_trusted
 from handlers.confide.texts import ct, kind_label, outcome_label
 from handlers.context import Context
-from handlers.types import Address, Button, Reply
+from handlers.types import STALE_BUTTON, Address, Button, Reply
 from knowledge.schema import REPORT_TYPES
 from storage import cases as store
 from storage.cases import Case, Sealer
@@ -109,16 +109,16 @@ class TrustedSide:
         verb, case_id, value = (parts[2:] + ["", "", ""])[:3]
         case = store.get_case(self.session, case_id)
         if case is None or not self._is_trusted(case):
-            return [self._say(ct("unknown_case", self.lang))]
+            return [self._refuse(ct("unknown_case", self.lang))]
         if verb == "take":
             return self._take(case)
         if not self._is_taker(case):
-            return [self._say(ct("unknown_case", self.lang))]
+            return [self._refuse(ct("unknown_case", self.lang))]
         handlers = {"askname": lambda: self._ask_name(case), "reported": lambda: self._reported(case),
                     "close": lambda: self._close(case), "kind": lambda: self._stat_kind(case, value),
                     "outcome": lambda: self._stat_outcome(case, value)}
         if verb not in handlers:
-            return [self._say(ct("unknown_case", self.lang))]
+            return [self._refuse(ct("unknown_case", self.lang))]
         return handlers[verb]()
 
     def _command(self, cmd: str, case: Case, text: str) -> list[Reply]:
@@ -168,6 +168,11 @@ class TrustedSide:
             return Reply(to=self.ctx.msg.address, text=text, buttons=buttons or [], confidential=True)
         return to_trusted(self.ctx.msg.address, case, text, buttons or [])
 
+    def _refuse(self, text: str) -> Reply:
+        """A button that no longer applies (taken by another, closed, not yours): only the presser
+        sees it, and it names no case."""
+        return Reply(to=self.ctx.msg.address, text=text, confidential=True, ephemeral=True, tag=STALE_BUTTON)
+
     def _case_buttons(self, case: Case) -> list[Button]:
         return [Button(f"confide:tp:askname:{case.id}", ct("btn_ask_name", self.lang)),
                 Button(f"confide:tp:reported:{case.id}", ct("btn_reported", self.lang)),
@@ -177,12 +182,16 @@ class TrustedSide:
         return store.employee_of(self.session, self.sealer, case)
 
     def _take(self, case: Case) -> list[Reply]:
+        pressed = self.ctx.msg.action is not None  # a refusal of a pressed button is a passing notice
         if case.state != "open":
-            return [self._say(ct("case_closed", self.lang, label=case.label))]
+            text = ct("case_closed", self.lang, label=case.label)
+            return [self._refuse(text) if pressed else self._say(text)]
         if case.taken_by == self.me:
-            return [self._say(ct("already_yours", self.lang), case)]
+            return [self._refuse(ct("already_yours", self.lang)) if pressed
+                    else self._say(ct("already_yours", self.lang), case)]
         if not store.try_take(self.session, case.id, self.me, self.now):
-            return [self._say(ct("already_taken", self.lang, label=case.label))]
+            text = ct("already_taken", self.lang, label=case.label)
+            return [self._refuse(text) if pressed else self._say(text)]
         case = store.get_case(self.session, case.id)  # type: ignore[assignment]
         role = trusted_role(self.session, case.org, self.ctx.msg.address.platform, self.ctx.msg.address.user)
         out = [self._say(ct("you_took", self.lang, label=case.label, pseudonym=case.pseudonym), case,

@@ -28,7 +28,7 @@ from handlers.reminders.schedule import (
 from handlers.reminders.seed import report_start_year, seed_org
 from handlers.reminders.texts import describe_schedule, reminder_title, term_line
 from handlers.texts import text as core_text
-from handlers.types import Button, Reply
+from handlers.types import STALE_BUTTON, Button, Reply
 from knowledge.phrases import localize
 from storage.reminders import (
     Reminder,
@@ -141,27 +141,27 @@ class ReminderHandler:
     def _action(self, ctx: Context, action: str) -> list[Reply]:
         parts = action.split(":")
         if len(parts) != 3 or not parts[2].isdigit():
-            return [Reply(to=ctx.msg.address, text=core_text("unknown_action", ctx.lang))]
+            return [_stale(ctx, core_text("unknown_action", ctx.lang))]
         verb, ident, now = parts[1], int(parts[2]), as_utc(ctx.services.clock())
         if verb in ("on", "off"):
             return self._switch(ctx, [ident], verb == "on")
         d = ctx.session.get(ReminderDelivery, ident)
         r = ctx.session.get(Reminder, d.reminder_id) if d else None
         if d is None or r is None:
-            return [Reply(to=ctx.msg.address, text=core_text("unknown_action", ctx.lang))]
+            return [_stale(ctx, core_text("unknown_action", ctx.lang))]
         if (r.platform, r.user_id) != (ctx.msg.address.platform, ctx.msg.address.user):
-            return [Reply(to=ctx.msg.address, text=t("not_yours", ctx.lang))]
+            return [_stale(ctx, t("not_yours", ctx.lang))]
         if verb == "done":
             return self._done(ctx, d, now)
         if verb == "snooze":
             return self._snooze(ctx, d, now)
-        return [Reply(to=ctx.msg.address, text=core_text("unknown_action", ctx.lang))]
+        return [_stale(ctx, core_text("unknown_action", ctx.lang))]
 
     def _done(self, ctx: Context, d: ReminderDelivery, now: datetime) -> list[Reply]:
         r = ctx.session.get(Reminder, d.reminder_id)
         assert r is not None
         if d.done_at is not None:
-            return [Reply(to=ctx.msg.address, text=t("already_done", ctx.lang))]
+            return [_stale(ctx, t("already_done", ctx.lang))]
         d.done_at = now
         if r.snooze_of == d.id:
             r.snooze_at, r.snooze_of = None, None
@@ -304,3 +304,8 @@ def _status(r: Reminder, lang: str) -> str:
     if r.snooze_at:
         parts.append(t("snoozed_until", lang, when=fmt_date(r.snooze_at, lang)))
     return " – ".join(parts)
+
+
+def _stale(ctx: Context, message: str) -> Reply:
+    """A refusal about a button: only the presser sees it, as a passing notice."""
+    return Reply(to=ctx.msg.address, text=message, ephemeral=True, tag=STALE_BUTTON)
