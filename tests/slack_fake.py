@@ -20,6 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+
 from bot.slack.settings import SlackSettings
 
 BOT_USER = "UBOT"
@@ -42,6 +45,56 @@ class Failure:
     times: int = 1
 
 
+# The Web API methods the fake knows; any other gets `unknown_method`, as on Slack.
+METHODS = {"auth.test", "conversations.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
+           "views.publish", "views.open", "views.update", "users.info", "apps.connections.open",
+           "oauth.v2.access", "apps.uninstall"}
+BLOCK_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"}
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_TEXT = 40000
+RESPONSE_URL_USES = 5  # Slack accepts five responses per response_url …
+RESPONSE_URL_TTL_S = 30 * 60  # … within 30 minutes
+
+
+def block_error(blocks: Any, limit: int = MAX_MESSAGE_BLOCKS) -> str | None:
+    """What Slack says about these blocks, judged with slack_sdk's own validators; None when fine."""
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except json.JSONDecodeError:
+            return "invalid_blocks_format"
+    if not isinstance(blocks, list):
+        return "invalid_blocks_format"
+    if len(blocks) > limit:
+        return "msg_blocks_too_long" if limit == MAX_MESSAGE_BLOCKS else "invalid_blocks"
+    for raw in blocks:
+        parsed = Block.parse(raw) if isinstance(raw, dict) else None
+        if parsed is None:
+            return "invalid_blocks"
+        try:
+            parsed.validate_json()
+        except SlackObjectFormationError:
+            return "invalid_blocks"
+        for text in _texts(raw):
+            if not text.strip():
+                return "invalid_blocks"  # Slack: "must be more than 0 characters"
+        for element in raw.get("elements") or []:
+            if element.get("type") == "button" and (
+                    len((element.get("text") or {}).get("text", "")) > 75 or len(element.get("value", "")) > 2000):
+                return "invalid_blocks"
+    return None
+
+
+def _texts(block: dict[str, Any]) -> list[str]:
+    found = []
+    if isinstance(block.get("text"), dict):
+        found.append(block["text"].get("text", ""))
+    if block.get("type") == "context":
+        found += [e.get("text", "") for e in block.get("elements") or [] if isinstance(e, dict) and "text" in e]
+    return found
+
+
 class FakeSlack:
     """Slack's Web API as far as the bot uses it."""
 
@@ -49,8 +102,12 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
         self.ws_url = "ws://127.0.0.1:1/link"
+        self.users: dict[str, dict[str, Any]] = {}  # user id → users.info "user" object
+        self.clock = time.monotonic  # for the response_url lifetime
         self._ts = itertools.count(1)
+        self._response_urls: dict[str, tuple[float, int]] = {}  # path → (created, uses)
         self._cond = threading.Condition()
+        self.refused = []
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -86,7 +143,11 @@ class FakeSlack:
         self.server.server_close()
 
     def response_url(self, name: str = "1") -> str:
-        return f"http://127.0.0.1:{self.port}/respond/{name}"
+        """A response_url as Slack hands one out: five uses within 30 minutes from now."""
+        path = f"/respond/{name}"
+        with self._cond:
+            self._response_urls.setdefault(path, (self.clock(), 0))
+        return f"http://127.0.0.1:{self.port}{path}"
 
     def fail(self, method: str, error: str, status: int = 200, headers: dict[str, str] | None = None,
              times: int = 1) -> None:
@@ -115,16 +176,50 @@ class FakeSlack:
         if method == "response_url":
             params = {**params, "_url": path}
         with self._cond:
-            self.calls.append(Call(method, params, token))
-            self._cond.notify_all()
             queue = self.failures.get(method)
             if queue:
+                self.calls.append(Call(method, params, token))
+                self._cond.notify_all()
                 failure = queue[0]
                 failure.times -= 1
                 if failure.times <= 0:
                     queue.pop(0)
                 return failure.status, failure.headers, {"ok": False, "error": failure.error}
+            refusal = self._refusal(method, path, params)
+            if refusal is not None:
+                self.refused.append((method, refusal))
+                if method == "response_url":
+                    return 404, {}, refusal
+                return 200, {}, {"ok": False, "error": refusal}
+            self.calls.append(Call(method, params, token))
+            self._cond.notify_all()
         return 200, {}, self._ok(method, params)
+
+    refused: list[tuple[str, str]]
+
+    def _refusal(self, method: str, path: str, params: dict[str, Any]) -> str | None:
+        """What Slack would refuse this call with (not recorded as a call), or None."""
+        if method == "response_url":
+            created, uses = self._response_urls.get(path, (self.clock(), 0))
+            if self.clock() - created > RESPONSE_URL_TTL_S:
+                return "expired_url"
+            if uses >= RESPONSE_URL_USES:
+                return "used_url"
+            self._response_urls[path] = (created, uses + 1)
+        elif method not in METHODS:
+            return "unknown_method"
+        if method in BLOCK_METHODS:
+            if len(str(params.get("text") or "")) > MAX_TEXT:
+                return "msg_too_long"
+            if "blocks" in params:
+                return block_error(params["blocks"])
+            if not params.get("text") and method != "response_url":
+                return "no_text"
+        if method in ("views.publish", "views.open", "views.update"):
+            view = params.get("view")
+            view = json.loads(view) if isinstance(view, str) else (view or {})
+            return block_error(view.get("blocks") or [], MAX_VIEW_BLOCKS)
+        return None
 
     def _ok(self, method: str, params: dict[str, Any]) -> Any:
         if method == "response_url":
@@ -139,6 +234,11 @@ class FakeSlack:
             ts = f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": params["channel"], "ts": ts,
                     "message": {"text": params.get("text"), "ts": ts}}
+        if method == "chat.update":
+            return {"ok": True, "channel": params["channel"], "ts": params["ts"], "text": params.get("text")}
+        if method == "users.info":
+            user = self.users.get(params.get("user") or "")
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method == "views.publish":

@@ -29,8 +29,26 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def safe_cut(text: str, limit: int) -> int:
+    """Where to cut escaped mrkdwn at most `limit` long: never inside an entity (&amp;) or a
+    <…> link, and at a space when there is one in the last stretch."""
+    if len(text) <= limit:
+        return len(text)
+    cut = limit
+    amp = text.rfind("&", max(0, cut - 6), cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    opened = text.rfind("<", max(0, cut - 200), cut)
+    if opened != -1 and ">" not in text[opened:cut]:
+        cut = opened
+    space = text.rfind(" ", max(0, cut - 80), cut)
+    if space > 0:
+        cut = space + 1
+    return max(cut, 1)
+
+
 def section(text: str) -> list[Block]:
-    """One or more mrkdwn sections (long text split on line ends)."""
+    """One or more mrkdwn sections (long text split on line ends, else at a safe place)."""
     blocks: list[Block] = []
     chunk = ""
     for line in text.split("\n"):
@@ -38,8 +56,9 @@ def section(text: str) -> list[Block]:
             if chunk:
                 blocks.append(_mrkdwn(chunk))
                 chunk = ""
-            blocks.append(_mrkdwn(line[:SECTION_MAX]))
-            line = line[SECTION_MAX:]
+            cut = safe_cut(line, SECTION_MAX)
+            blocks.append(_mrkdwn(line[:cut]))
+            line = line[cut:]
         if chunk and len(chunk) + 1 + len(line) > SECTION_MAX:
             blocks.append(_mrkdwn(chunk))
             chunk = ""
@@ -58,7 +77,7 @@ def header(text: str) -> Block:
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_MAX]}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:safe_cut(text, SECTION_MAX)]}]}
 
 
 def buttons(items: list[Button]) -> list[Block]:
@@ -127,6 +146,14 @@ def reply_blocks(reply: Reply) -> list[Block]:
     return blocks
 
 
+NOTIFICATION_MAX = 3000
+
+
 def notification_text(reply: Reply) -> str:
-    """The `text` sent along: what notifications and screen readers show."""
-    return reply.text[:3000] or "…"
+    """The `text` sent along: what notifications and screen readers show.
+
+    Slack reads it as mrkdwn, so it is escaped like the blocks: 'P&O' stays 'P&O', and a
+    '<!channel>' or '<https://…|link>' someone typed is shown, never acted on.
+    """
+    text = escape(reply.text)
+    return text[:safe_cut(text, NOTIFICATION_MAX)] or "…"

@@ -33,11 +33,13 @@ def parse_command(text: str) -> tuple[str | None, str]:
     return head.split("@", 1)[0].lower(), rest.strip()
 
 
-BARE_WORDS = {"stop": "/stop", "verwijder": "/verwijder", "wis alles": "/verwijder", "naam": "/naam"}
+BARE_WORDS = {"stop": "/stop", "verwijder": "/verwijder", "wis alles": "/verwijder", "naam": "/naam",
+              "delete": "/verwijder", "erase everything": "/verwijder", "name": "/naam"}
 
 
 def employee_command(text: str) -> tuple[str | None, str]:
-    """Like parse_command, and a message of just 'stop', 'verwijder' or 'naam' counts too.
+    """Like parse_command, and a message of just 'stop', 'verwijder' or 'naam' (English: 'delete',
+    'name') counts too.
 
     Slack's message box treats every '/word' as a slash command of its own, so an employee
     there types the bare word (or presses the buttons).

@@ -35,7 +35,7 @@ TEXTS: dict[str, dict[str, str]] = {
                "⚠️ To be honest: confidential is not anonymous. Your colleagues and your manager see nothing, but it "
                "is not hidden from administrators: {caveat}, and whoever runs this bot holds the key. "
                "So leave out names or details by which you could be recognised.\n"
-               "🗑️ You can stop at any time (type stop) or have everything erased at once (type verwijder). "
+               "🗑️ You can stop at any time (type stop) or have everything erased at once (type delete). "
                "A closed conversation is erased after {days} days.\n"
                "Do you want to continue?"),
     },
@@ -47,7 +47,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "cancelled": {
         "nl": "Goed, er is niets doorgegeven en niets bewaard. Je kunt altijd opnieuw beginnen met /vertrouwenspersoon.",
-        "en": "Fine: nothing was passed on and nothing was kept. You can always start again with /vertrouwenspersoon.",
+        "en": "Fine: nothing was passed on and nothing was kept. You can always start again with /trustedperson.",
     },
     "ask_kind": {
         "nl": "Waar gaat het ongeveer over? Dat helpt de vertrouwenspersoon. Je mag dit overslaan.",
@@ -70,7 +70,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": ("✅ Passed on to the trusted persons of {org}. They know you as {label}. "
                "You will hear here as soon as someone takes up your conversation.\n"
                "Everything you type from now on goes to the trusted person. "
-               "Use the buttons, or type: naam = tell your name · stop = close · verwijder = erase everything"),
+               "Use the buttons, or type: name = tell your name · stop = close · delete = erase everything"),
     },
     "already_open": {
         "nl": "Je hebt al een vertrouwelijk gesprek open als {label}. Typ gewoon je bericht; het gaat naar de vertrouwenspersoon.",
@@ -110,14 +110,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "closed_by_employee": {
         "nl": ("Het gesprek is afgesloten. Wil je dat alles meteen gewist wordt, typ dan verwijder; "
                "anders wordt de inhoud na {days} dagen gewist."),
-        "en": ("The conversation is closed. To have everything erased at once, type verwijder; "
+        "en": ("The conversation is closed. To have everything erased at once, type delete; "
                "otherwise the content is erased after {days} days."),
     },
     "closed_by_trusted": {
         "nl": ("De vertrouwenspersoon heeft het gesprek afgesloten. Je kunt altijd een nieuw gesprek beginnen met "
                "/vertrouwenspersoon. Alles meteen wissen: typ verwijder; anders gebeurt dat na {days} dagen."),
         "en": ("The trusted person has closed the conversation. You can always start a new one with "
-               "/vertrouwenspersoon. Erase everything now: type verwijder; otherwise that happens after {days} days."),
+               "/trustedperson. Erase everything now: type delete; otherwise that happens after {days} days."),
     },
     "delete_confirm": {
         "nl": ("Weet je het zeker? Alles van dit gesprek wordt meteen gewist: je berichten, de antwoorden en de "
@@ -133,7 +133,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "delete_kept": {"nl": "Goed, er is niets gewist.", "en": "Fine, nothing was erased."},
     "no_case": {
         "nl": "Je hebt geen vertrouwelijk gesprek. Beginnen kan met /vertrouwenspersoon.",
-        "en": "You have no confidential conversation. You can start one with /vertrouwenspersoon.",
+        "en": "You have no confidential conversation. You can start one with /trustedperson.",
     },
     "no_key": {
         "nl": ("Het vertrouwelijke gesprek via de chat is nog niet ingericht: de beheerder moet eerst een "

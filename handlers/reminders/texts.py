@@ -45,7 +45,7 @@ T: dict[str, dict[str, str]] = {
     "work_form": {"nl": "Werkvorm: {name}", "en": "Work form: {name}"},
     "agenda_done": {"nl": "Gedaan? Kies 'Gedaan' of typ 'gedaan'. "
                           "Lukt het nu niet: 'Herinner me over een week'.",
-                    "en": "Done? Choose 'Gedaan' or type 'done'. Not now? 'Remind me in a week'."},
+                    "en": "Done? Choose 'Done' or type 'done'. Not now? 'Remind me in a week'."},
     "report_head": {"nl": "📊 Herinnering: {name}", "en": "📊 Reminder: {name}"},
     "report_every": {"nl": "Wie: {who} ({every})", "en": "Who: {who} ({every})"},
     "yearly": {"nl": "jaarlijks", "en": "yearly"},
