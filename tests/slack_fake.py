@@ -305,7 +305,10 @@ class SlackRequests:
         return self.post(urlencode(form), "application/x-www-form-urlencoded", **kw)
 
     def click(self, user: str, value: str, channel: str, message_ts: str = "1700000000.000001",
-              ephemeral: bool = False, response_url: str = "", **kw: Any) -> tuple[int, str]:
+              ephemeral: bool = False, response_url: str = "", label: str | None = None,
+              blocks: list[dict[str, Any]] | None = None, thread_ts: str | None = None,
+              **kw: Any) -> tuple[int, str]:
+        """A button press; `label` and `blocks` are the pressed button's text and its message's blocks."""
         payload = {
             "type": "block_actions", "team": {"id": self.team, "domain": "gemeente"},
             "user": {"id": user, "username": "someone", "team_id": self.team}, "api_app_id": "A1",
@@ -314,10 +317,14 @@ class SlackRequests:
                           "is_ephemeral": ephemeral},
             "channel": {"id": channel, "name": "x"},
             "actions": [{"type": "button", "action_id": "itb-0", "block_id": "b1", "value": value,
-                         "text": {"type": "plain_text", "text": value}, "action_ts": str(time.time())}],
+                         "text": {"type": "plain_text", "text": label or value},
+                         "action_ts": str(time.time())}],
         }
         if not ephemeral:
-            payload["message"] = {"type": "message", "ts": message_ts, "text": "", "user": BOT_USER}
+            payload["message"] = {"type": "message", "ts": message_ts, "text": "…", "user": BOT_USER,
+                                  "blocks": blocks or []}
+            if thread_ts:
+                payload["message"]["thread_ts"] = thread_ts
         form = urlencode({"payload": json.dumps(payload)})
         return self.post(form, "application/x-www-form-urlencoded", **kw)
 

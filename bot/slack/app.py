@@ -153,8 +153,8 @@ def _register(bot: SlackBot) -> None:
             if msg is None:
                 return
             pressed_in = normalize.channel_of_action(body)
-            if msg.address.chat and msg.address.chat.startswith(normalize.EPHEMERAL):
-                bot.sender.remember_response_url(msg.address.user, pressed_in or "", body.get("response_url"))
+            if pressed_in:  # answers for this user only in that conversation go through it
+                bot.sender.remember_response_url(msg.address.user, pressed_in, body.get("response_url"))
             shared = pressed_in if pressed_in and not normalize.is_dm(pressed_in) else None
             replies = handle(msg, channel=shared if not msg.in_group else None)
             stale = [r for r in replies if r.tag == STALE_BUTTON and r.to == msg.address]

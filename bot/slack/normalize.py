@@ -168,7 +168,7 @@ def block_action(body: dict[str, Any], org_of: OrgOf, tag_of: TagOf) -> Incoming
     if value.startswith("confide:") and channel and not is_dm(channel):
         # the confidential conversation continues in the DM, wherever its button was pressed
         return IncomingMessage(address=Address(PLATFORM, user), org=org_of(team_of(body)), action=value,
-                               event_id=f"action:{event_id}")
+                               event_id=f"action:{event_id}", toast=True)
     if channel and container.get("is_ephemeral"):
         chat = f"{EPHEMERAL}{channel}"
     elif channel:
@@ -182,7 +182,8 @@ def block_action(body: dict[str, Any], org_of: OrgOf, tag_of: TagOf) -> Incoming
         reply_in = thread_tag(str(channel), message.get("thread_ts") or message["ts"])  # the answer stays there
     return IncomingMessage(
         address=Address(PLATFORM, user, chat=chat), org=org_of(team_of(body)), action=value,
-        event_id=f"action:{event_id}", thread=thread, in_group=in_group, reply_in=reply_in)
+        event_id=f"action:{event_id}", thread=thread, in_group=in_group, reply_in=reply_in,
+        toast=True)  # app.py shows a refusal about the button ephemerally itself
 
 
 def channel_of_action(body: dict[str, Any]) -> str | None:

@@ -22,10 +22,10 @@ def note(kind: str, lang: str, label: str = "") -> str:
 
 def spent_note(action: str, label: str, stale: bool, lang: str) -> str:
     """What takes the place of the buttons after a press."""
+    if action.startswith("confide:tp:take:"):  # by the presser or, when refused, by someone else
+        return note("taken", lang)
     if stale:
         return note("stale", lang)
-    if action.startswith("confide:tp:take:"):
-        return note("taken", lang)
     return note("chose", lang, label=label)
 
 
