@@ -23,6 +23,7 @@ from knowledge.evaluate import (
     uncovered_answer,
 )
 from knowledge.facts import Facts, extract_facts
+from knowledge.guard import bounded
 from knowledge.loader import KnowledgeBaseError, load, load_vocabulary
 from knowledge.matcher import Analyzed, Corrector, TermIndex
 from knowledge.normalize import detect_language
@@ -183,7 +184,7 @@ class KnowledgeBase:
         understand() gives intent "confide" exactly when this cue is there; flows that only need
         to know that should not pay for ranking topics, facts and info items.
         """
-        return read_signals(Analyzed(text, self.corrector), self.lexicon_index).cue("confide")
+        return read_signals(Analyzed(bounded(text), self.corrector), self.lexicon_index).cue("confide")
 
     def _info_topic(self, item_id: str | None) -> str | None:
         return self._info_topics.get(item_id) if item_id else None
@@ -193,6 +194,7 @@ class KnowledgeBase:
     def answer(self, slug: str, text: str, pending: Pending | None = None) -> tuple[Answer, Pending | None]:
         """The answer to `text` for organisation `slug`, and what the bot waits for next."""
         org = self.org(slug)
+        text = bounded(text)  # a cap on the cost of pathological input (guard.py)
         msg = Analyzed(text, self.corrector)
         lang = detect_language(msg.words)
         facts = extract_facts(msg.text)
