@@ -8,12 +8,66 @@ can answer 429 (retry_after), 502 (network trouble) or 403 (bot blocked) on requ
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable
+from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+# Methods the fake knows; any other gets 404 Not Found, as from the Bot API.
+METHODS = {"getMe", "getUpdates", "sendMessage", "setMyCommands", "deleteMyCommands", "answerCallbackQuery",
+           "editMessageReplyMarkup", "editMessageText", "deleteWebhook", "setWebhook", "getWebhookInfo",
+           "close", "logOut"}
+# The HTML tags Telegram accepts (core.telegram.org/bots/api#html-style).
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+                "code", "pre", "blockquote", "tg-emoji"}
+MAX_CALLBACK_DATA = 64
+
+
+class _TelegramHtml(HTMLParser):
+    """Telegram's reading of parse_mode=HTML: only its tags, every tag closed, known entities."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.error = self.error or f"Unsupported start tag \"{tag}\""
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.error = self.error or f"Unmatched end tag \"{tag}\""
+        else:
+            self.open.pop()
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ("lt", "gt", "amp", "quot"):
+            self.error = self.error or f"Unsupported entity \"&{name};\""
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data or ">" in data.replace("&gt;", ""):
+            self.error = self.error or "Unexpected character"
+
+
+def html_error(text: str) -> str | None:
+    """Telegram's 'can't parse entities' reason for this HTML text, or None when it parses."""
+    if re.search(r"&(?![a-zA-Z]+;|#\d+;|#x[0-9a-fA-F]+;)", text):
+        return "Unexpected end of name token"
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.error:
+        return parser.error
+    if parser.open:
+        return f"Can't find end tag corresponding to start tag \"{parser.open[-1]}\""
+    return None
+
 
 BOT_ID = 4242
 BOT_USERNAME = "integriteit_test_bot"
@@ -32,6 +86,7 @@ class FakeBotApi:
         self.retry_after: int = 1
         self.fail_502: int = 0  # the next N sendMessage calls get 502 Bad Gateway (a network error)
         self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
+        self.started: set[int] = set()  # users who pressed Start (sent the bot anything): only they can be written to
         self._next_message_id: dict[int, int] = {}
         self._cond = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -53,8 +108,17 @@ class FakeBotApi:
         self._server.server_close()
 
     # --- what a test does -------------------------------------------------------------------
+    def has_started(self, *users: int) -> None:
+        """These users once pressed Start: the bot may write to them."""
+        with self._cond:
+            self.started.update(users)
+
     def push(self, update: dict[str, Any]) -> None:
         """Queue an update for getUpdates (also one already served: a redelivery)."""
+        for kind in ("message", "callback_query", "edited_message"):
+            sender = (update.get(kind) or {}).get("from") or {}
+            if sender.get("id"):
+                self.has_started(int(sender["id"]))
         with self._cond:
             self.updates.append(update)
             self._cond.notify_all()
@@ -97,18 +161,49 @@ class FakeBotApi:
     def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        if method not in METHODS:
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         with self._cond:
             self.calls.append((method, params))
+        refusal = self._refusal(method, params)
+        if refusal is not None:
+            return refusal
         handler: Callable[[dict[str, Any]], tuple[int, dict[str, Any]]] | None = {
             "getMe": lambda p: (200, {"ok": True, "result": {
                 "id": BOT_ID, "is_bot": True, "first_name": "Integriteitsbot", "username": BOT_USERNAME,
                 "can_join_groups": True, "can_read_all_group_messages": False,
                 "supports_inline_queries": False}}),
             "sendMessage": self._send_message,
+            "editMessageReplyMarkup": self._edit_markup,
         }.get(method)
         if handler is None:
             return 200, {"ok": True, "result": True}
         return handler(params)
+
+    def _refusal(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+        """What Telegram refuses in any sending method: bad HTML, over-long callback data."""
+        if params.get("parse_mode") == "HTML" and "text" in params:
+            reason = html_error(str(params["text"]))
+            if reason:
+                return 400, {"ok": False, "error_code": 400,
+                             "description": f"Bad Request: can't parse entities: {reason}"}
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            for b in row:
+                if len(str(b.get("callback_data", "")).encode()) > MAX_CALLBACK_DATA:
+                    return 400, {"ok": False, "error_code": 400, "description": "Bad Request: BUTTON_DATA_INVALID"}
+        return None
+
+    def _edit_markup(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        with self._cond:
+            exists = message_id < self._next_message_id.get(chat_id, 1)
+        if not exists:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message to edit not found"}
+        return 200, {"ok": True, "result": {
+            "message_id": message_id, "date": int(time.time()), "text": "…",
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
+            "reply_markup": params.get("reply_markup")}}
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -138,6 +233,9 @@ class FakeBotApi:
             if chat_id in self.blocked:
                 return 403, {"ok": False, "error_code": 403,
                              "description": "Forbidden: bot was blocked by the user"}
+            if chat_id > 0 and chat_id not in self.started:
+                return 403, {"ok": False, "error_code": 403,
+                             "description": "Forbidden: bot can't initiate conversation with a user"}
             if len(params["text"].encode("utf-16-le")) // 2 > MAX_TEXT:
                 return 400, {"ok": False, "error_code": 400,
                              "description": "Bad Request: message is too long"}
@@ -205,9 +303,14 @@ def edited(user_id: int, text: str) -> dict[str, Any]:
     return {"update_id": update["update_id"], "edited_message": update["message"]}
 
 
-def button_press(user_id: int, data: str, on_message: int = 1) -> dict[str, Any]:
-    """An update for a press on an inline button of message `on_message` in the user's chat."""
+def button_press(user_id: int, data: str, on_message: int = 1,
+                 reply_markup: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An update for a press on an inline button of message `on_message` in the user's chat;
+    `reply_markup` is that message's keyboard, which Telegram sends along."""
+    pressed: dict[str, Any] = {"message_id": on_message, "date": int(time.time()), "chat": _chat(user_id, user_id),
+                               "text": "…", "from": {"id": BOT_ID, "is_bot": True, "first_name": "Integriteitsbot"}}
+    if reply_markup:
+        pressed["reply_markup"] = reply_markup
     return {"update_id": next(_counter), "callback_query": {
         "id": f"cq{next(_counter)}", "from": _user(user_id), "chat_instance": "ci", "data": data,
-        "message": {"message_id": on_message, "date": int(time.time()), "chat": _chat(user_id, user_id),
-                    "text": "…", "from": {"id": BOT_ID, "is_bot": True, "first_name": "Integriteitsbot"}}}}
+        "message": pressed}}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +18,7 @@ from handlers.types import Address, Reply
 from storage.db import session_scope
 from storage.models import OutboxMessage
 from storage.outbox import enqueue
+from storage.roles import add_role
 from tests.telegram_fake import BOT_USERNAME, FakeBotApi, button_press, edited, message
 from tests.telegram_harness import buttons, running, texts, until
 
@@ -44,20 +46,27 @@ def plain(text: str) -> str:
     return html.unescape(text)
 
 
-def test_commands_are_registered_in_dutch_at_start_up(core: Core, fake: FakeBotApi) -> None:
+def test_the_command_menu_is_registered_in_dutch_and_english_and_for_trusted_persons(
+        core: Core, fake: FakeBotApi) -> None:
+    with session_scope(core.services.engine) as session:
+        add_role(session, "ommen", "trusted_person", "telegram", str(BOB), "Bob")
+
     async def scenario() -> None:
         async with running(core, fake) as username:
             assert username == BOT_USERNAME
     asyncio.run(scenario())
 
     registered = fake.called("setMyCommands")
-    assert len(registered) == 1
-    commands = {c["command"]: c["description"] for c in registered[0]["commands"]}
-    assert list(commands) == ["start", "help", "vraag", "melden", "vertrouwenspersoon", "stop",
-                              "herinneringen"]
-    assert "vertrouwenspersoon" in commands["vertrouwenspersoon"].lower()
-    assert "beëindigen" in commands["stop"]
-    assert "coördinatoren" in commands["herinneringen"]
+    menus = {(r.get("language_code"), json.dumps(r.get("scope"), sort_keys=True) if r.get("scope") else None):
+             {c["command"]: c["description"] for c in r["commands"]} for r in registered}
+    dutch, english = menus[(None, None)], menus[("en", None)]
+    assert list(dutch) == ["start", "help", "vraag", "melden", "vertrouwenspersoon", "stop", "herinneringen"]
+    assert "vertrouwenspersoon" in dutch["vertrouwenspersoon"].lower()
+    assert "beëindigen" in dutch["stop"] and "coördinatoren" in dutch["herinneringen"]
+    assert "trustedperson" in english and "confidential" in english["stop"]
+    bob = json.dumps({"type": "chat", "chat_id": BOB}, sort_keys=True)
+    assert "gesprekken" in menus[(None, bob)] and "antwoord" in menus[("en", bob)]
+    assert "gesprekken" not in dutch  # only in the trusted person's own chat
 
 
 def test_start_gives_welcome_privacy_and_help(core: Core, fake: FakeBotApi) -> None:
@@ -189,6 +198,7 @@ def test_a_long_message_is_split_under_telegrams_limit(core: Core, fake: FakeBot
     paragraph = "Een lange alinea met <tekens> & leestekens die ge-escaped moeten worden. " * 20
     long_text = "\n".join(f"{i}. {paragraph.strip()}" for i in range(1, 8))
     assert len(long_text) > 2 * 4096
+    fake.has_started(ALICE)  # she pressed Start once: the bot may write to her
     with session_scope(core.services.engine) as session:
         enqueue(session, Reply(to=Address("telegram", str(ALICE)), text=long_text), core.services.cipher)
 

@@ -54,6 +54,7 @@ async def next_message(fake: FakeBotApi, user: int, seen: int, contains: str) ->
 
 async def open_case(fake: FakeBotApi) -> dict[str, Any]:
     """The employee asks for a trusted person, consents, picks a kind, writes; returns the handoff."""
+    fake.has_started(TRUSTED)  # the trusted person once pressed Start (to learn their id with /mijnid)
     fake.push(message(EMPLOYEE, "/vertrouwenspersoon"))
     await next_message(fake, EMPLOYEE, 0, "schuilnaam")
     press(fake, EMPLOYEE, "Ja, ga verder")

@@ -48,6 +48,7 @@ def post(url: str, update: dict[str, Any], secret: str | None) -> int:
 def test_webhook_needs_the_secret_token_and_then_answers(core: Core, fake: FakeBotApi) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}/hook/telegram"
+    fake.has_started(ALICE)  # her updates come by webhook, not through the fake's getUpdates
 
     async def scenario() -> list[int]:
         async with running(core, fake, mode="webhook", webhook_listen="127.0.0.1", webhook_port=port,

@@ -6,27 +6,10 @@ ephemeral one), so an old button cannot be pressed again by accident, in a DM or
 
 from __future__ import annotations
 
+from bot.pressed import note, spent_note
 from bot.slack.blocks import Block, escape
 
-NOTES = {
-    "chose": {"nl": "✔️ Je koos: {label}", "en": "✔️ You chose: {label}"},
-    "taken": {"nl": "✔️ Opgepakt door een vertrouwenspersoon", "en": "✔️ Taken on by a trusted person"},
-    "stale": {"nl": "Deze knoppen zijn niet meer van toepassing.", "en": "These buttons no longer apply."},
-}
-
-
-def note(kind: str, lang: str, label: str = "") -> str:
-    entry = NOTES[kind]
-    return (entry.get(lang) or entry["nl"]).format(label=label)
-
-
-def spent_note(action: str, label: str, stale: bool, lang: str) -> str:
-    """What takes the place of the buttons after a press."""
-    if action.startswith("confide:tp:take:"):  # by the presser or, when refused, by someone else
-        return note("taken", lang)
-    if stale:
-        return note("stale", lang)
-    return note("chose", lang, label=label)
+__all__ = ["note", "spent_blocks", "spent_note"]
 
 
 def spent_blocks(blocks: list[Block], text: str) -> list[Block]:

@@ -9,7 +9,7 @@ them) get a Notice: a fixed reply that never enters a conversation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from telegram import Chat, Message, MessageEntity, Update, User
@@ -84,9 +84,28 @@ def command_text(name: str, args: str, lang: str) -> str | None:
     return f"/{name} {args}".strip()  # /start, /help, /vertrouwenspersoon, /stop, flow commands
 
 
+START_CONFIDE = "vertrouwenspersoon"  # t.me/<bot>?start=vertrouwenspersoon (or <org>-vertrouwenspersoon)
+
+
+def deep_link(payload: str, orgs: Collection[str]) -> tuple[str | None, bool]:
+    """(organisation, start the confidential conversation) of a /start payload.
+
+    t.me/<bot>?start=ommen sets the user's organisation; ?start=vertrouwenspersoon starts the
+    confidential conversation; ?start=ommen-vertrouwenspersoon does both (a QR code on a poster).
+    """
+    payload = payload.strip().lower()
+    confide = payload == START_CONFIDE or payload.endswith(f"-{START_CONFIDE}")
+    slug = payload.removesuffix(START_CONFIDE).removesuffix("-") if confide else payload
+    by_lower = {o.lower(): o for o in orgs}
+    return by_lower.get(slug), confide
+
+
 def normalise(update: Update, org: str, bot_username: str, bot_id: int | None,
-              thread_of: ThreadLookup) -> list[Item]:
-    """What this update asks of the bot, in order; [] when it should stay silent."""
+              thread_of: ThreadLookup, orgs: Collection[str] = ()) -> list[Item]:
+    """What this update asks of the bot, in order; [] when it should stay silent.
+
+    `org`: the user's organisation; `orgs`: those a deep link may choose.
+    """
     event_id = f"tg:{update.update_id}"
     if update.callback_query is not None:
         return _callback(update, org, event_id, thread_of)
@@ -123,7 +142,11 @@ def normalise(update: Update, org: str, bot_username: str, bot_id: int | None,
             return [Notice(address, tg_text("my_id", lang, user_id=user.id), event_id)]
         if name == "start":
             items.append(Notice(address, tg_text("privacy", lang), f"{event_id}:welcome"))
+            chosen, confide = deep_link(args, orgs)
+            org = chosen or org  # remembered in the user's conversation state by the core
             args = ""  # a deep-link payload is not a question
+            if confide:
+                name = START_CONFIDE
         mapped = command_text(name, args, lang)
         if mapped is None:
             return [Notice(address, tg_text("ask_prompt", lang), event_id)]
@@ -145,4 +168,5 @@ def _callback(update: Update, org: str, event_id: str, thread_of: ThreadLookup) 
         return []
     thread = thread_of(str(chat.id), message.message_id) if chat is not None and message is not None else None
     return [IncomingMessage(address=_address(query.from_user, chat), org=org, action=query.data,
-                            event_id=event_id, thread=thread, display_name=query.from_user.full_name or None)]
+                            event_id=event_id, thread=thread, display_name=query.from_user.full_name or None,
+                            toast=True)]  # a refusal is shown as a toast (presses.py)

@@ -37,7 +37,7 @@ async def run_bot(core: Core, tg: TelegramSettings, org: str, stop: asyncio.Even
     install_handlers(app, core, org, pump)
     await app.initialize()
     try:
-        await register_commands(app)
+        await register_commands(app, core)
         updater = app.updater
         assert updater is not None
         if tg.mode == "webhook":

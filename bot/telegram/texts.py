@@ -57,16 +57,46 @@ TEXTS: dict[str, dict[str, str]] = {
 # What /melden means to the core: a reporting question, which it answers with the report kinds.
 REPORT_QUESTION = {"nl": "Ik wil iets melden", "en": "I want to report something"}
 
-# setMyCommands: name → description (Dutch; Telegram shows them in the command menu).
-COMMANDS: list[tuple[str, str]] = [
-    ("start", "Welkom, wat ik doe en hoe ik met je privacy omga"),
-    ("help", "Wat je mij kunt vragen"),
-    ("vraag", "Stel een vraag: mag ik dit aannemen of doen?"),
-    ("melden", "Waar en hoe meld ik iets?"),
-    ("vertrouwenspersoon", "Vertrouwelijk praten met een vertrouwenspersoon"),
-    ("stop", "Een vertrouwelijk gesprek beëindigen"),
-    ("herinneringen", "Herinneringen bekijken (voor coördinatoren)"),
-]
+# setMyCommands: name → description, per language (Telegram shows the menu in the app's language).
+COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "nl": [
+        ("start", "Welkom, wat ik doe en hoe ik met je privacy omga"),
+        ("help", "Wat je mij kunt vragen"),
+        ("vraag", "Stel een vraag: mag ik dit aannemen of doen?"),
+        ("melden", "Waar en hoe meld ik iets?"),
+        ("vertrouwenspersoon", "Vertrouwelijk praten met een vertrouwenspersoon"),
+        ("stop", "Een vertrouwelijk gesprek beëindigen"),
+        ("herinneringen", "Herinneringen bekijken (voor coördinatoren)"),
+    ],
+    "en": [
+        ("start", "Welcome, what I do and how I handle your privacy"),
+        ("help", "What you can ask me"),
+        ("vraag", "Ask a question: may I accept or do this?"),
+        ("melden", "Where and how do I report something?"),
+        ("trustedperson", "Talk confidentially to a trusted person"),
+        ("stop", "End a confidential conversation"),
+        ("reminders", "See your reminders (for coordinators)"),
+    ],
+}
+# Added to the menu in the chat of a registered trusted person.
+TRUSTED_COMMANDS: dict[str, list[tuple[str, str]]] = {
+    "nl": [
+        ("gesprekken", "Je vertrouwelijke gesprekken, met knoppen om op te pakken"),
+        ("oppakken", "Een gesprek op je nemen: /oppakken <schuilnaam>"),
+        ("antwoord", "Een melder antwoorden: /antwoord <schuilnaam> <tekst>"),
+    ],
+    "en": [
+        ("gesprekken", "Your confidential conversations, with buttons to take them"),
+        ("oppakken", "Take a conversation: /oppakken <pseudonym>"),
+        ("antwoord", "Answer a reporter: /antwoord <pseudonym> <text>"),
+    ],
+}
+
+
+def command_menu(lang: str, trusted: bool = False) -> list[tuple[str, str]]:
+    """The command menu in `lang` (Dutch unless English), with the trusted person's commands."""
+    lang = lang if lang in COMMANDS else "nl"
+    return COMMANDS[lang] + (TRUSTED_COMMANDS[lang] if trusted else [])
 
 
 def tg_text(key: str, lang: str = "nl", **fmt: object) -> str:
