@@ -56,6 +56,7 @@ class ReminderService:
         self._last_purge: datetime | None = None
         self._lock = threading.Lock()
         self.ticks = 0
+        self.last_tick_at: datetime | None = None  # /healthz: a clock that stopped is a sick process
 
     def seed_all(self, now: datetime) -> int:
         """Create missing default reminders for everyone registered, in every organisation."""
@@ -82,6 +83,7 @@ class ReminderService:
             if result.notices:
                 self._show_console()
             self.ticks += 1
+            self.last_tick_at = as_utc(self.services.clock())
             log.debug("reminder tick %d: %d sent, %d late, %d notices", self.ticks, len(result.sent),
                       result.late, result.notices)
             return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         "", description="comma-separated Fernet keys, newest first; needed for confidential talks")
     retention_days: int = Field(365, description="content of closed cases is purged after this")
     log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING, ERROR")
+    health_host: str = Field("127.0.0.1", description="address of /healthz and /metrics (0.0.0.0 in a container)")
+    health_port: int | None = Field(
+        None, ge=0, le=65535, description="port of /healthz and /metrics of a long-running process; empty = off")
     # Reminders (issue 4): times are Europe/Amsterdam
     reminder_tick_seconds: float = Field(
         30.0, gt=0, description="how often a bot process checks for due reminders")
@@ -42,6 +45,11 @@ class Settings(BaseSettings):
         15, ge=1, description="a reminder this much overdue is marked late")
     reminder_snooze_days: int = Field(7, ge=1, description="'herinner me over een week'")
     reminder_auto_seed: bool = Field(True, description="create default reminders for newly registered people")
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     def resolved_database_url(self) -> str:
         if self.database_url:
