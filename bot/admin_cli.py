@@ -12,9 +12,10 @@ import sys
 from cryptography.fernet import InvalidToken
 
 from bot.settings import Settings
+from bot.startup import check_keys, org_slug
 from storage import cases as store
 from storage import roles
-from storage.crypto import Cipher, MissingKeyError
+from storage.crypto import Cipher
 from storage.db import make_engine, session_scope
 from storage.models import RoleAssignment, utcnow
 
@@ -24,11 +25,7 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _cipher(settings: Settings) -> Cipher | None:
-    try:
-        return Cipher(settings.keys())
-    except MissingKeyError as exc:
-        print(f"Geen bruikbare sleutel: {exc}. Maak er een met: integrity-bot admin keygen", file=sys.stderr)
-        return None
+    return check_keys(settings, required=True)
 
 
 def _check_org(org: str) -> bool:
@@ -128,7 +125,7 @@ def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     days = args.days if args.days is not None else settings.retention_days
-    cipher = Cipher(settings.keys()) if settings.keys() else None
+    cipher = check_keys(settings, required=False)
     done = store.purge_expired(_engine(settings), cipher, utcnow(), days)
     print(f"Gewist: {done['closed']} afgesloten gesprek(ken) ouder dan {days} dagen, "
           f"{done['drafts']} onafgemaakte start(s). De anonieme tellingen blijven.")
@@ -153,7 +150,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmds = admin.add_subparsers(dest="admin_command", required=True)
 
     def who(p: argparse.ArgumentParser, role: bool = True) -> None:
-        p.add_argument("--org", required=True, help="organisation slug, e.g. ommen")
+        p.add_argument("--org", required=True, type=org_slug, help="organisation slug, e.g. ommen")
         if role:
             p.add_argument("--role", default=roles.TRUSTED, choices=roles.ROLES)
         p.add_argument("--platform", required=True, choices=roles.PLATFORMS)
@@ -165,7 +162,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", help="name shown to employees when this person takes up a conversation")
     p.set_defaults(func=cmd_add_role)
     p = cmds.add_parser("list-roles", help="list the registered roles")
-    p.add_argument("--org")
+    p.add_argument("--org", type=org_slug)
     p.set_defaults(func=cmd_list_roles)
     p = cmds.add_parser("remove-role", help="remove a role; their open conversations are released")
     who(p)
@@ -182,6 +179,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, help="override INTEGRITY_RETENTION_DAYS for this run")
     p.set_defaults(func=cmd_purge)
     p = cmds.add_parser("stats", help="anonymous counts for the annual report")
-    p.add_argument("--org")
+    p.add_argument("--org", type=org_slug)
     p.add_argument("--year", type=int)
     p.set_defaults(func=cmd_stats)

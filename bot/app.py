@@ -6,13 +6,13 @@ import logging
 
 from bot.reminder_service import reminder_config
 from bot.settings import Settings
+from bot.startup import check_keys
 from handlers.ask import AskHandler
 from handlers.confide.employee import ConfideHandler
 from handlers.context import Handler, Services
 from handlers.dispatcher import Core
 from handlers.reminders.handler import ReminderHandler
 from knowledge.engine import KnowledgeBase
-from storage.crypto import Cipher, MissingKeyError
 from storage.db import make_engine
 
 log = logging.getLogger(__name__)
@@ -22,12 +22,7 @@ def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Servi
     """Everything long-lived; raises KnowledgeBaseError when the YAML is broken."""
     kb = kb or KnowledgeBase.load(settings.kb_dir, settings.contacts_file)
     engine = make_engine(settings.resolved_database_url(), settings.database_auto_upgrade)
-    cipher = None
-    if settings.keys():
-        try:
-            cipher = Cipher(settings.keys())
-        except MissingKeyError as exc:
-            log.error("encryption key rejected: %s", exc)
+    cipher = check_keys(settings, required=False)  # a key that is no key stops the start
     return Services(kb=kb, engine=engine, cipher=cipher,
                     options={"retention_days": settings.retention_days,
                              "reminders": reminder_config(settings)})

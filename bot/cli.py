@@ -1,4 +1,9 @@
-"""The `integrity-bot` command: chat, kb check, and the platform and admin commands."""
+"""The `integrity-bot` command: chat, kb check, and the platform and admin commands.
+
+Help texts are English; what the commands say is Dutch (one language per line). A fault of the
+deployment — a wrong setting, a database that does not answer — ends in one or two plain lines
+and exit code 2, never a traceback (`StartupError`, see storage/errors.py).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,13 @@ import getpass
 import logging
 import sys
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.settings import Settings
+from bot.startup import org_slug, require_org, settings_problem
 from knowledge.loader import KnowledgeBaseError, load
 from storage.errors import StartupError
 
@@ -28,24 +37,23 @@ def _load_core(settings: Settings, org: str | None):  # type: ignore[no-untyped-
     try:
         core = build_core(settings)
     except KnowledgeBaseError as exc:
-        print("De kennisbank bevat fouten / the knowledge base has errors:", file=sys.stderr)
+        print("De kennisbank bevat fouten:", file=sys.stderr)
         for err in exc.errors:
             print(f"  {err}", file=sys.stderr)
         return None
-    if org is not None and org not in core.services.kb.organisations:
-        known = ", ".join(sorted(core.services.kb.organisations))
-        print(f"Onbekende organisatie '{org}'. Kies uit: {known}", file=sys.stderr)
-        return None
+    if org is not None:
+        require_org(core.services.kb.organisations, org, "--org ORG")
     return core
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import run_interactive, run_jsonl
 
-    org = args.org or settings.default_org
-    core = _load_core(settings, org)
+    core = _load_core(settings, None)
     if core is None:
         return 2
+    org = require_org(core.services.kb.organisations, args.org or settings.default_org,
+                      "--org ORG (bijv. --org ommen) of zet INTEGRITY_DEFAULT_ORG")
     if args.jsonl:
         run_jsonl(core, org)
     else:
@@ -58,7 +66,7 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
     if result.errors:
         for err in result.errors:
             print(err)
-        print(f"\n{len(result.errors)} fout(en) gevonden / error(s) found.")
+        print(f"\n{len(result.errors)} fout(en) gevonden.")
         return 1
     n_rules = sum(len(t.situations) for o in result.organisations.values() for t in o.topics.values())
     print(f"OK: {len(result.organisations)} organisaties ({', '.join(sorted(result.organisations))}), "
@@ -68,9 +76,11 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="integrity-bot", description="Integriteitsbot")
+    parser.add_argument("--version", action="version", version=version_line(),
+                        help="show the version and the database schema it needs, then exit")
     sub = parser.add_subparsers(dest="command", required=True)
     chat = sub.add_parser("chat", help="chat in the console (interactive, or --jsonl for scripts)")
-    chat.add_argument("--org", help="organisation slug, e.g. ommen")
+    chat.add_argument("--org", type=org_slug, help="organisation slug, e.g. ommen (default: INTEGRITY_DEFAULT_ORG)")
     chat.add_argument("--jsonl", action="store_true", help="JSON lines in and out (CONTRACT.md)")
     chat.add_argument("--user", help="console user id (default: your login name)")
     chat.set_defaults(func=cmd_chat)
@@ -82,6 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
     for register in _extensions():
         register(sub)
     return parser
+
+
+def version_line() -> str:
+    """'integrity-bot 0.1.0 (schema 0001)': the release and the database schema it needs."""
+    from storage.schema import head_revision
+
+    try:
+        release = metadata.version("integrity-bot")
+    except metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        release = "unknown"
+    return f"integrity-bot {release} (schema {head_revision()})"
 
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
@@ -100,7 +121,11 @@ def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(settings_problem(exc), file=sys.stderr)
+        return 2
     _setup_logging(settings)
     try:
         return int(args.func(args, settings) or 0)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import IO
 
 from bot.settings import Settings
+from bot.startup import org_slug
 from handlers.reminders.jobs import upcoming_terms
 from handlers.reminders.schedule import as_utc, fmt_date
 from handlers.reminders.seed import seed_org
@@ -121,11 +122,16 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     service = start_reminder_service(core, settings, _printer(sys.stdout, args.jsonl, threading.Lock()))
+    from bot.observability import start_observability
+
+    observability = start_observability(core, settings, service, "reminders")
     print(f"Herinneringen lopen (controle elke {settings.reminder_tick_seconds:g} s); Ctrl-C stopt.",
           file=sys.stderr, flush=True)
     try:
         stop.wait()
     finally:
+        if observability is not None:
+            observability.close()
         service.shutdown()
     return 0
 
@@ -134,11 +140,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     rem = sub.add_parser("reminders", help="reminders for coordinators and trusted persons")
     rsub = rem.add_subparsers(dest="reminders_command", required=True)
     p = rsub.add_parser("list", help="every reminder of an organisation and when it comes next")
-    p.add_argument("--org", required=True, help="organisation slug, e.g. ommen")
+    p.add_argument("--org", required=True, type=org_slug, help="organisation slug, e.g. ommen")
     p.set_defaults(func=cmd_list)
     p = rsub.add_parser("seed", help="create the default reminders from the knowledge base for the "
                                      "registered coordinators, managers and trusted persons")
-    p.add_argument("--org", required=True, help="organisation slug, e.g. ommen")
+    p.add_argument("--org", required=True, type=org_slug, help="organisation slug, e.g. ommen")
     p.set_defaults(func=cmd_seed)
     p = rsub.add_parser("run", help="run the reminder clock (also shows reminders for console users)")
     p.add_argument("--jsonl", action="store_true", help="console reminders as JSON lines")

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.errors import StartupError
+
+DATA_DIR_FIX = ("Zet INTEGRITY_DATA_DIR op een map waarin de bot mag schrijven, "
+                "of kies een database met INTEGRITY_DATABASE_URL.")
+
+
+class DataDirError(StartupError):
+    """The directory of the default SQLite file cannot be made or written."""
 
 
 class Settings(BaseSettings):
@@ -19,7 +29,8 @@ class Settings(BaseSettings):
     data_dir: Path | None = Field(None, description="where the default SQLite file lives")
     database_auto_upgrade: bool = Field(
         False, description="upgrade an older database schema at start (under a lock) instead of refusing")
-    default_org: str = Field("ommen", description="organisation for transports without a mapping")
+    default_org: str | None = Field(
+        None, description="organisation a transport serves unless told otherwise; empty = it must be named")
     kb_dir: Path | None = Field(None, description="extra / replacement organisation YAML files")
     contacts_file: Path | None = Field(None, description="YAML with deployment-specific contacts")
     encryption_keys: str = Field(
@@ -46,6 +57,11 @@ class Settings(BaseSettings):
     reminder_snooze_days: int = Field(7, ge=1, description="'herinner me over een week'")
     reminder_auto_seed: bool = Field(True, description="create default reminders for newly registered people")
 
+    @field_validator("default_org")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        return value.strip().lower() or None if value else None
+
     @field_validator("health_port", mode="before")
     @classmethod
     def _empty_is_off(cls, value: object) -> object:
@@ -55,7 +71,13 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         base = self.data_dir or Path(user_data_dir("integrity-bot", appauthor=False))
-        base.mkdir(parents=True, exist_ok=True)
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            writable = os.access(base, os.W_OK)
+        except OSError as exc:
+            raise DataDirError(f"Kan de datamap {base} niet maken ({exc.strerror or exc}).\n{DATA_DIR_FIX}") from None
+        if not writable:
+            raise DataDirError(f"De bot mag niet schrijven in de datamap {base}.\n{DATA_DIR_FIX}")
         return f"sqlite:///{base / 'integrity-bot.db'}"
 
     def keys(self) -> list[str]:

@@ -64,21 +64,25 @@ def open_engine(url: str) -> Engine:
         raise DatabaseUrlError("INTEGRITY_DATABASE_URL is geen geldige database-URL. "
                                f"Voorbeeld: {URL_EXAMPLE}") from None
     except ModuleNotFoundError as error:
-        raise DatabaseUrlError(f"De databasedriver {error.name} ontbreekt voor INTEGRITY_DATABASE_URL: "
-                               "installeer integrity-bot[postgres] (pip install 'integrity-bot[postgres]').") from None
+        fix = ("installeer integrity-bot[postgres] (pip install 'integrity-bot[postgres]')"
+               if (error.name or "").startswith("psycopg") else "gebruik PostgreSQL (postgresql+psycopg://…) of SQLite")
+        raise DatabaseUrlError(f"De databasedriver {error.name} voor INTEGRITY_DATABASE_URL ontbreekt: "
+                               f"{fix}.") from None
 
 
 def _unreachable(url: URL, error: exc.DBAPIError) -> str:
-    """Where the database is and why it does not answer; never the password."""
+    """Where the database is and why it does not answer (the driver's words on a line of their own,
+    they are English); never the password."""
     reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
     if url.password:
         reason = reason.replace(str(url.password), "***")
     if url.get_backend_name() == "sqlite":
-        return (f"Kan het databasebestand {url.database} niet openen ({reason}). "
-                "Bestaat de map en mag de bot erin schrijven? (INTEGRITY_DATABASE_URL / INTEGRITY_DATA_DIR)")
+        return (f"Kan het databasebestand {url.database} niet openen: bestaat de map en mag de bot erin schrijven? "
+                f"(INTEGRITY_DATABASE_URL, INTEGRITY_DATA_DIR)\n  sqlite: {reason}")
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
-    return (f"De database op {where} (database {url.database or '?'}, gebruiker {url.username or '?'}) "
-            f"is niet bereikbaar: {reason}\nControleer INTEGRITY_DATABASE_URL en of de databaseserver draait.")
+    return (f"De database op {where} (database {url.database or '?'}, gebruiker {url.username or '?'}) is niet "
+            f"bereikbaar: controleer INTEGRITY_DATABASE_URL en of de databaseserver draait.\n"
+            f"  {url.get_driver_name()}: {reason}")
 
 
 def _create(url: str) -> Engine:

@@ -62,6 +62,8 @@ def _data_files() -> set[str]:
 def test_the_wheel_carries_every_data_file_of_the_packages(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "knowledge/vocabulary.txt" in names
+    assert "storage/migrations/env.py" in names and "storage/migrations/script.py.mako" in names
+    assert any(n.startswith("storage/migrations/versions/") and n.endswith("_baseline.py") for n in names)
     missing = _data_files() - names
     assert not missing, f"not in the wheel: {sorted(missing)}"
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
@@ -85,6 +87,8 @@ def test_the_installed_wheel_answers_in_the_console(installed: Path, tmp_path: P
     assert first["intent"] == "rule" and first["topic"] == "gifts" and first["verdict"] == "not_allowed"
     second = [r["answer"] for r in out[1]["replies"] if r.get("answer")][-1]
     assert second["intent"] == "route"
+    version = subprocess.run([str(installed), "--version"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert version.returncode == 0 and version.stdout.startswith("integrity-bot 0.1.0 (schema ")
     # really the installed copy, not the checkout
     where = subprocess.run([str(installed.parent / "python"), "-c", "import knowledge; print(knowledge.__file__)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout

@@ -17,6 +17,7 @@ import yaml
 
 import handlers
 from bot.slack.cli import MANIFEST
+from storage.crypto import Cipher
 from tests.slack_fake import SECRET, FakeSlack, SlackRequests, blocks_of
 from tests.test_slack_socket import FakeSocket
 
@@ -31,7 +32,7 @@ def env_for(tmp_path: Path, fake: FakeSlack, **extra: str) -> dict[str, str]:
     env.update(HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"), PYTHONPATH=str(Path.cwd()),
                INTEGRITY_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.db'}", SLACK_BOT_TOKEN="xoxb-test",
                SLACK_APP_TOKEN="xapp-test", SLACK_SIGNING_SECRET=SECRET, SLACK_API_BASE_URL=fake.base_url,
-               SLACK_OUTBOX_INTERVAL="0.2")
+               SLACK_OUTBOX_INTERVAL="0.2", INTEGRITY_DEFAULT_ORG="ommen", INTEGRITY_ENCRYPTION_KEYS=Cipher.new_key())
     env.update(extra)
     return env
 

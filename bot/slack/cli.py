@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
 from bot.slack.settings import SlackSettings
+from bot.startup import NoOrganisation, check_keys, settings_problem
 
 MANIFEST = Path(__file__).with_name("manifest.yml")
 
@@ -37,7 +38,7 @@ def _settings(args: argparse.Namespace) -> SlackSettings | None:
     try:
         slack = SlackSettings()
     except ValidationError as exc:
-        print(f"Slack-instellingen kloppen niet / Slack settings are invalid:\n{exc}", file=sys.stderr)
+        print(settings_problem(exc, "SLACK_"), file=sys.stderr)
         return None
     if args.mode:
         slack.mode = args.mode
@@ -74,7 +75,7 @@ def _problems(slack: SlackSettings, orgs: set[str] | None) -> list[str]:
 def _report(problems: list[str]) -> bool:
     """Print what stops the app from starting; True when there is something."""
     if problems:
-        print("Kan de Slack-app niet starten / cannot start the Slack app:", file=sys.stderr)
+        print("Kan de Slack-app niet starten:", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
     return bool(problems)
@@ -89,6 +90,10 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.cli import _load_core
 
+    if not settings.default_org:
+        raise NoOrganisation("Geen organisatie gekozen: zet INTEGRITY_DEFAULT_ORG (bijv. ommen); "
+                             "SLACK_WORKSPACES kan per werkplek een andere kiezen.")
+    check_keys(settings, required=True)
     core = _load_core(settings, settings.default_org)
     if core is None or _report(_problems(slack, set(core.services.kb.organisations))):
         return 2
@@ -120,6 +125,7 @@ def _check(slack: SlackSettings, settings: Settings) -> int:
 
 def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
     """Serve until Ctrl-C / SIGTERM, with the outbox loop and the reminder clock running."""
+    from bot.observability import start_observability
     from bot.reminder_service import start_reminder_service
     from bot.slack.app import build_slack
     from bot.slack.server import http_server, socket_mode
@@ -129,6 +135,7 @@ def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     bot.loop.start()
     reminders = start_reminder_service(core, settings)
+    observability = start_observability(core, settings, reminders, "slack")
     try:
         if slack.mode == "http":
             server = http_server(bot, slack.host, slack.port)
@@ -146,6 +153,8 @@ def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if observability is not None:
+            observability.close()
         reminders.shutdown()
         bot.loop.stop()
     return 0

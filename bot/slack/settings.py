@@ -35,7 +35,7 @@ class SlackSettings(BaseSettings):
             team, sep, org = part.partition("=")
             if not sep or not team.strip() or not org.strip():
                 raise ValueError(f"SLACK_WORKSPACES: '{part}' is not of the form T123=ommen")
-            mapping[team.strip()] = org.strip()
+            mapping[team.strip()] = org.strip().lower()
         return mapping
 
 
