@@ -62,9 +62,10 @@ class Settings(BaseSettings):
     def _slug(cls, value: str | None) -> str | None:
         return value.strip().lower() or None if value else None
 
-    @field_validator("health_port", mode="before")
+    @field_validator("database_url", "data_dir", "kb_dir", "contacts_file", "health_port", mode="before")
     @classmethod
-    def _empty_is_off(cls, value: object) -> object:
+    def _empty_is_unset(cls, value: object) -> object:
+        """`INTEGRITY_KB_DIR=` (as in .env.example) means not set, not the current directory."""
         return None if isinstance(value, str) and not value.strip() else value
 
     def resolved_database_url(self) -> str:

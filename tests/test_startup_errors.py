@@ -138,6 +138,18 @@ def test_a_setting_with_a_wrong_value_is_named(env: Path, capsys: pytest.Capture
     assert code == 2 and "INTEGRITY_REMINDER_TIME: ongeldige waarde '25:00'" in err
 
 
+def test_a_dot_env_copied_from_the_example_is_all_the_console_needs(env: Path) -> None:
+    """Empty lines of .env.example mean 'not set': no knowledge directory '.', no data directory '.'."""
+    (env / ".env").write_text((Path(__file__).parents[1] / ".env.example").read_text())
+    (env / "compose.yaml").write_text("services: {}\n")  # a YAML file in the working directory
+    run_env = {k: v for k, v in os.environ.items() if not k.startswith("INTEGRITY_")}
+    run_env.update(HOME=str(env), XDG_DATA_HOME=str(env / "xdg"))
+    run = subprocess.run([str(BOT), "chat", "--org", "ommen", "--jsonl"], input='{"user": "u", "text": "hallo"}\n',
+                         capture_output=True, text=True, env=run_env, cwd=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert (env / "xdg" / "integrity-bot" / "integrity-bot.db").exists()
+
+
 def test_version_names_the_release_and_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
