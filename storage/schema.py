@@ -17,17 +17,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
@@ -38,6 +34,12 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 LOCK_KEY = 7_412_553_901  # pg_advisory_xact_lock key of the bot's migrations
 UPGRADE_COMMAND = "integrity-bot db upgrade"
+_REVISION = re.compile(r"^revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision\b[^=]*=(.*)$", re.M)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 
 class SchemaBehindError(StartupError):
@@ -59,6 +61,8 @@ def metadata() -> MetaData:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
@@ -68,11 +72,34 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 @lru_cache(maxsize=1)
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
-    """The newest revision this release knows (one head: revisions form a single line)."""
+    """The newest revision this release knows (one head: revisions form a single line).
+
+    Read from the revision files' `revision =` / `down_revision =` lines, so that a start whose
+    database is up to date does not import Alembic (a fifth of a second); Alembic decides
+    whenever those lines are not plain."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            return _alembic_head()
+        revisions.add(revision.group(1))
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else _alembic_head()
+
+
+def _alembic_head() -> str:
     heads = _script().get_heads()
     if len(heads) != 1:
         raise StartupError(f"De migraties van deze versie hebben {len(heads)} eindpunten ({', '.join(heads)}) "
@@ -82,8 +109,10 @@ def head_revision() -> str:
 
 def current_revision(conn: Connection) -> str | None:
     """The database's revision; None when it has none (empty, or made before migrations)."""
-    heads = MigrationContext.configure(conn).get_current_heads()
-    return heads[0] if heads else None
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    found = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    return found[0] if len(found) == 1 else None
 
 
 def _has_tables(conn: Connection) -> bool:
@@ -105,8 +134,9 @@ def status(engine: Engine) -> tuple[str | None, str, bool]:
 
 def ensure_schema(engine: Engine, auto_upgrade: bool = False) -> None:
     """Make sure the schema is the newest; see the module docstring for what happens when not."""
-    if status(engine)[0] == head_revision():  # the usual start: one read, no lock
-        return
+    with engine.connect() as conn:  # the usual start: one read, no lock, no Alembic
+        if current_revision(conn) == head_revision():
+            return
     with _locked(engine) as conn:  # decide again under the lock: another process may be migrating
         current, head = current_revision(conn), head_revision()
         if current == head:
@@ -116,7 +146,7 @@ def ensure_schema(engine: Engine, auto_upgrade: bool = False) -> None:
                 f"De database heeft schemaversie {current}, die deze versie van de bot niet kent (nieuwste: "
                 f"{head}): installeer de nieuwere versie van de bot die de database heeft bijgewerkt.")
         if current is None and not _has_tables(conn) or auto_upgrade:
-            command.upgrade(alembic_config(conn), "head")
+            _upgrade(conn)
             return
     found = f"versie {current}" if current else "nog geen schemaversie (gemaakt vóór de migraties)"
     raise SchemaBehindError(f"De database heeft {found}, deze bot heeft {head} nodig: "
@@ -128,8 +158,14 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     with _locked(engine) as conn:
         before, head = current_revision(conn), head_revision()
         if before != head:
-            command.upgrade(alembic_config(conn), "head")
+            _upgrade(conn)
         return before, head
+
+
+def _upgrade(conn: Connection) -> None:
+    from alembic import command
+
+    command.upgrade(alembic_config(conn), "head")
 
 
 @contextmanager
@@ -144,6 +180,9 @@ def _locked(engine: Engine) -> Iterator[Connection]:
 
 def differences(engine: Engine) -> list[Any]:
     """What autogenerate finds between the models and a database at the newest revision."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True, "target_metadata": metadata()})
         return [d for d in compare_metadata(ctx, metadata()) if not _is_version_table(d)]
@@ -178,6 +217,7 @@ def new_revision(message: str) -> list[str]:
     (compared on a scratch SQLite database); the paths of the files written. For developers."""
     import tempfile
 
+    from alembic import command
     from sqlalchemy import create_engine
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -187,5 +227,6 @@ def new_revision(message: str) -> list[str]:
             written = command.revision(alembic_config(conn), message=message, autogenerate=True)
         engine.dispose()
     _script.cache_clear()
+    head_revision.cache_clear()
     scripts = written if isinstance(written, list) else [written]
     return [s.path for s in scripts if s is not None]

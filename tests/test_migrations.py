@@ -122,6 +122,22 @@ def test_the_revisions_create_exactly_the_tables_of_the_models(any_url: str) -> 
     assert found == [], f"the models differ from the migrations; add a revision: {found}"
 
 
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    from storage.schema import _alembic_head
+
+    assert head_revision() == _alembic_head()
+
+
+def test_an_up_to_date_start_does_not_import_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    make_engine(url).dispose()
+    probe = ("import sys; from storage.db import make_engine; make_engine(sys.argv[1]); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))")
+    run = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[1])
+    assert run.stdout.strip() == "[]"
+
+
 def test_the_comparison_sees_a_difference(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'bot.db'}")
     with engine.begin() as conn:
