@@ -241,8 +241,10 @@ class FakeSlack:
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
-        if method == "views.publish":
-            return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}
+        if method in ("views.publish", "views.open"):
+            view = params.get("view") or {}
+            view = json.loads(view) if isinstance(view, str) else view
+            return {"ok": True, "view": {"id": "V1", **view}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
         return {"ok": True}
@@ -327,6 +329,46 @@ class SlackRequests:
                 payload["message"]["thread_ts"] = thread_ts
         form = urlencode({"payload": json.dumps(payload)})
         return self.post(form, "application/x-www-form-urlencoded", **kw)
+
+
+def home_click(requests: SlackRequests, user: str, value: str, label: str = "") -> tuple[int, str]:
+    """A press on a button of the Home tab (a view, not a message: no channel)."""
+    payload = {
+        "type": "block_actions", "team": {"id": requests.team, "domain": "gemeente"},
+        "user": {"id": user, "username": "someone", "team_id": requests.team}, "api_app_id": "A1",
+        "token": "x", "trigger_id": f"trig.home.{time.time()}",
+        "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home"},
+        "actions": [{"type": "button", "action_id": "itb-home-0", "block_id": "b1", "value": value,
+                     "text": {"type": "plain_text", "text": label or value}, "action_ts": str(time.time())}],
+    }
+    return requests.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def submit(requests: SlackRequests, user: str, view: dict[str, Any], values: dict[str, str]) -> tuple[int, str]:
+    """Submit a modal the app opened, with `values` (block id → text, or the chosen option's value)."""
+    state: dict[str, Any] = {}
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input" or block["block_id"] not in values:
+            continue
+        element = block["element"]
+        value = values[block["block_id"]]
+        if element["type"] == "static_select":
+            state[block["block_id"]] = {element["action_id"]: {
+                "type": "static_select", "selected_option": {"value": value, "text": {"type": "plain_text",
+                                                                                      "text": value}}}}
+        else:
+            state[block["block_id"]] = {element["action_id"]: {"type": "plain_text_input", "value": value}}
+    payload = {"type": "view_submission", "team": {"id": requests.team, "domain": "gemeente"},
+               "user": {"id": user, "username": "someone", "team_id": requests.team}, "api_app_id": "A1",
+               "token": "x", "trigger_id": f"trig.view.{time.time()}",
+               "view": {**view, "id": f"V{time.time_ns()}", "state": {"values": state}}}
+    return requests.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def view_of(params: dict[str, Any]) -> dict[str, Any]:
+    view = params.get("view") or {}
+    return json.loads(view) if isinstance(view, str) else view
 
 
 def texts_of(blocks: list[dict[str, Any]]) -> str:

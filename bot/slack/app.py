@@ -23,8 +23,14 @@ from slack_sdk.webhook import WebhookClient
 from bot.slack import normalize
 from bot.slack.blocks import ACTION_PREFIX
 from bot.slack.etiquette import is_private
-from bot.slack.home import home_view
+from bot.slack.home import ANSWER as ANSWER_BUTTON
+from bot.slack.home import ASK, CONFIDE, home_view
 from bot.slack.mentions import MentionNames
+from bot.slack.modals import ANSWER as ANSWER_VIEW
+from bot.slack.modals import ASK as ASK_VIEW
+from bot.slack.modals import CONFIRM as CONFIRM_VIEW
+from bot.slack.modals import INTAKE as INTAKE_VIEW
+from bot.slack.modals import answer_modal, ask_modal, confirm_modal, intake_modal, submitted
 from bot.slack.outbox_loop import OutboxLoop
 from bot.slack.sender import SlackSender
 from bot.slack.settings import OrgResolver, SlackSettings
@@ -149,8 +155,14 @@ def _register(bot: SlackBot) -> None:
 
     def on_action(body: dict[str, Any], context: Any, client: WebClient) -> None:
         with order.turn(user_of(body), context.get("turn")):
+            if _open_modal(body, client):
+                return
             msg = normalize.block_action(body, orgs, tag_of)
             if msg is None:
+                return
+            if (body.get("container") or {}).get("type") == "view":  # a button on the Home tab
+                handle(msg)
+                _publish_home(user_of(body), normalize.team_of(body), client)
                 return
             pressed_in = normalize.channel_of_action(body)
             if pressed_in:  # answers for this user only in that conversation go through it
@@ -201,12 +213,85 @@ def _register(bot: SlackBot) -> None:
     def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home" or not event.get("user"):
             return
-        view = home_view(core.services.kb, core.services.engine, orgs(normalize.team_of(body)),
-                         int(core.services.options.get("retention_days", 365)))  # type: ignore[call-overload]
+        _publish_home(event["user"], normalize.team_of(body), client)
+
+    def _publish_home(user: str, team: str | None, client: WebClient) -> None:
+        view = home_view(core.services.kb, core.services.engine, orgs(team), _days(), user=user,
+                         lang=names.lang(user, client))
         try:
-            client.views_publish(user_id=event["user"], view=view)
+            client.views_publish(user_id=user, view=view)
         except SlackApiError as exc:
             log.warning("publishing the App Home failed: %s", exc.response.get("error"))
+
+    def _days() -> int:
+        return int(core.services.options.get("retention_days", 365))  # type: ignore[call-overload]
+
+    def _open_modal(body: dict[str, Any], client: WebClient) -> bool:
+        """Buttons that open a form instead of going to the core; True when one was opened."""
+        value = str(((body.get("actions") or [{}])[0]).get("value") or "")
+        if not value.startswith(("home:", "confide:me:reveal:", "confide:me:delete:")):
+            return False
+        user, trigger = user_of(body), body.get("trigger_id")
+        lang = names.lang(user, client)  # the language of their Slack: only for forms and the Home tab
+        if value == ASK:
+            view = ask_modal(lang)
+        elif value == CONFIDE:
+            org = core.services.kb.org(orgs(normalize.team_of(body)))
+            view = intake_modal(org.name, _days(), lang)
+        elif value.startswith(ANSWER_BUTTON):
+            case_id = value.removeprefix(ANSWER_BUTTON)
+            view = answer_modal(case_id, _case_label(case_id), lang)
+        elif value.startswith(("confide:me:reveal:", "confide:me:delete:")):
+            what, _, token = value.removeprefix("confide:me:").partition(":")
+            view = confirm_modal(what, f"confide:me:{what}yes:{token}", lang)
+        else:
+            return False
+        try:
+            client.views_open(trigger_id=trigger, view=view)
+        except SlackApiError as exc:
+            log.warning("opening a modal failed: %s", exc.response.get("error"))
+        return True
+
+    def _case_label(case_id: str) -> str:
+        from storage import cases as case_store
+
+        with session_scope(core.services.engine) as session:
+            case = case_store.get_case(session, case_id)
+            return case.label if case else ""
+
+    def on_submit(body: dict[str, Any], context: Any, client: WebClient) -> None:
+        """A submitted modal: what it means goes to the core like any message of this user."""
+        with order.turn(user_of(body), context.get("turn")):
+            view = body.get("view") or {}
+            kind, text, action = view.get("callback_id"), "", None
+            if kind == ASK_VIEW:
+                text = submitted(view, "question")
+            elif kind == INTAKE_VIEW:
+                text = submitted(view, "first")
+                action = f"confide:intake:{submitted(view, 'kind', 'kind') or 'none'}"
+            elif kind == ANSWER_VIEW:
+                text, action = submitted(view, "answer"), f"confide:tp:answer:{view.get('private_metadata')}"
+            elif kind == CONFIRM_VIEW:
+                action = str(view.get("private_metadata") or "")
+            else:
+                return
+            user = user_of(body)
+            msg = IncomingMessage(address=Address(normalize.PLATFORM, user), org=orgs(normalize.team_of(body)),
+                                  text=text.strip(), action=action,
+                                  event_id=f"view:{view.get('id')}", toast=True)
+            replies = handle(msg)
+            stale = [r for r in replies if r.tag == STALE_BUTTON and r.to == msg.address]
+            if stale:
+                _enqueue(stale)  # no message to attach a notice to: it goes to the DM
+                bot.loop.wake()
+            if kind in (ANSWER_VIEW,) or (kind == INTAKE_VIEW and trusted_here(user)):
+                _publish_home(user, normalize.team_of(body), client)
+
+    def trusted_here(user: str) -> bool:
+        from storage.roles import trusted_orgs
+
+        with session_scope(core.services.engine) as session:
+            return bool(trusted_orgs(session, normalize.PLATFORM, user))
 
     def just_ack(ack: Any) -> None:
         ack()
@@ -216,3 +301,4 @@ def _register(bot: SlackBot) -> None:
     app.event("app_home_opened")(ack=just_ack, lazy=[on_home])
     app.command(re.compile(r"^/"))(ack=take_ticket, lazy=[on_command])  # every command of the manifest
     app.action(re.compile(f"^{ACTION_PREFIX}"))(ack=take_ticket, lazy=[on_action])
+    app.view(re.compile(r"^itb_"))(ack=take_ticket, lazy=[on_submit])

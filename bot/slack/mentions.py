@@ -1,4 +1,6 @@
-"""Colleagues named in a DM, as the trusted person should read them.
+"""Names and languages of Slack users: colleagues named in a DM, and the language of a user's Slack.
+
+Colleagues named in a DM, as the trusted person should read them:
 
 In an ordinary question a mention becomes 'een collega' (normalize.plain_text): the question
 needs no names and must not carry a colleague's identity into storage. Inside an open
@@ -6,6 +8,9 @@ confidential case who did what is the substance of the report, so the message al
 `named_text` with each mention as the colleague's display name (users.info), and the
 confidential flow relays that one. Only DMs with a mention cost a look-up; names are cached
 briefly in memory, never stored.
+
+The Home tab and the forms follow the language of the user's Slack (users.info with its
+locale): English for en-*, Dutch otherwise.
 """
 
 from __future__ import annotations
@@ -44,6 +49,23 @@ class MentionNames:
         names = {u: self._name(u, client or self.client) for u in users}
         named = plain_text(raw, bot_user_id, names=names)
         return dataclasses.replace(msg, named_text=named) if named != msg.text else msg
+
+    def lang(self, user: str, client: WebClient | None = None) -> str:
+        """'en' when the user's Slack is in English, else 'nl'."""
+        key = f"locale:{user}"
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit and time.monotonic() - hit[1] < CACHE_S:
+                return hit[0]
+        try:
+            resp: Any = (client or self.client).users_info(user=user, include_locale=True)
+            locale = str((resp.get("user") or {}).get("locale") or "")
+        except (SlackApiError, OSError):
+            locale = ""
+        lang = "en" if locale.lower().startswith("en") else "nl"
+        with self._lock:
+            self._cache[key] = (lang, time.monotonic())
+        return lang
 
     def _name(self, user: str, client: WebClient) -> str | None:
         with self._lock:

@@ -26,6 +26,7 @@ from storage.roles import address_of, role_key, trusted_persons
 log = logging.getLogger(__name__)
 
 START_COMMANDS = ("/vertrouwenspersoon", "/trustedperson")
+INTAKE = "confide:intake:"  # + kind: a submitted intake form; the message text is the first message
 PASS_ON_COMMANDS = ("/help", "/start", "/hulp", "/herinneringen", "/reminders")
 CLOSE_COMMANDS = ("/stop", "/sluiten", "/sluit", "/einde")
 YES = {"ja", "yes", "ok", "oké", "oke", "akkoord", "ja graag", "graag", "prima", "goed", "y", "j"}
@@ -67,9 +68,26 @@ class ConfideHandler:
             if action.startswith("confide:me:") or (cmd == "/verwijder" and (typed_slash or cases)) \
                     or (typed_slash and cmd in ("/naam", *CLOSE_COMMANDS) and not rest):
                 return EmployeeSide(ctx, sealer, cases[0] if cases else None).handle_closed(cmd, rest)
+        if action.startswith(INTAKE):
+            return self._intake(ctx, sealer, action.removeprefix(INTAKE))
         if self._is_start(ctx, cmd, action):
             return self._start(ctx, sealer)
         return None
+
+    def _intake(self, ctx: Context, sealer: Sealer | None, kind: str) -> list[Reply]:
+        """Consent, kind and first message at once, from a form the employee submitted (a Slack
+        modal that showed the same explanation as the start of the conversation)."""
+        lang = ctx.lang
+        if sealer is None:
+            return [contacts_reply(ctx, "no_key", lang, sealed=False)]
+        if not _available(ctx, ctx.msg.org):
+            return [contacts_reply(ctx, "no_trusted", lang, sealed=True)]
+        now = ctx.services.clock()
+        case, _employee = store.new_case(ctx.session, sealer, ctx.msg.org, ctx.msg.address, lang, now)
+        store.record_consent(ctx.session, case, "handoff", now)
+        case.kind = kind if kind in REPORT_TYPES else None
+        side = EmployeeSide(ctx, sealer, case)
+        return side._handoff(side._for_trusted().strip())
 
     @staticmethod
     def _is_start(ctx: Context, cmd: str | None, action: str) -> bool:

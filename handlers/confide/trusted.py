@@ -116,7 +116,9 @@ class TrustedSide:
             return [self._refuse(ct("unknown_case", self.lang))]
         handlers = {"askname": lambda: self._ask_name(case), "reported": lambda: self._reported(case),
                     "close": lambda: self._close(case), "kind": lambda: self._stat_kind(case, value),
-                    "outcome": lambda: self._stat_outcome(case, value)}
+                    "outcome": lambda: self._stat_outcome(case, value),
+                    # from forms (the Slack Home tab): the conversation so far, an answer typed in a form
+                    "history": lambda: self._history(case), "answer": lambda: self._answer(case, self.ctx.msg.text)}
         if verb not in handlers:
             return [self._refuse(ct("unknown_case", self.lang))]
         return handlers[verb]()
