@@ -70,7 +70,7 @@ class SlackBot:
 
 def build_slack(core: Core, settings: SlackSettings, default_org: str) -> SlackBot:
     """The app and its sender; makes no network call (auth.test waits for the first request)."""
-    orgs = OrgResolver(settings.workspace_orgs(), default_org)
+    orgs = OrgResolver(settings.workspace_orgs(), default_org, core.services.engine)
     client = WebClient(token=settings.bot_token or None, base_url=settings.api_base_url)
     work = TrackedExecutor()
     app = App(client=client, signing_secret=settings.signing_secret, token_verification_enabled=False,

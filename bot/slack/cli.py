@@ -31,6 +31,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--check", action="store_true",
                    help="check the tokens and the workspace mapping, then exit")
     p.add_argument("--manifest", action="store_true", help="print the app manifest (YAML) and exit")
+    p.add_argument("--workspaces", action="store_true",
+                   help="list which organisation each Slack workspace belongs to, then exit")
+    p.add_argument("--set-workspace", metavar="TEAM=ORG",
+                   help="store that workspace TEAM (T…, or E… for an Enterprise Grid org) belongs to ORG")
+    p.add_argument("--remove-workspace", metavar="TEAM", help="forget the stored organisation of TEAM")
     p.set_defaults(func=cmd_slack)
 
 
@@ -85,6 +90,8 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
     if args.manifest:
         print(MANIFEST.read_text(encoding="utf-8"), end="")
         return 0
+    if args.workspaces or args.set_workspace or args.remove_workspace:
+        return _workspaces(args, settings)
     slack = _settings(args)
     if slack is None or _report(_problems(slack, None)):
         return 2
@@ -157,4 +164,39 @@ def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
             observability.close()
         reminders.shutdown()
         bot.loop.stop()
+    return 0
+
+
+def _workspaces(args: argparse.Namespace, settings: Settings) -> int:
+    """Set, remove and list the workspace → organisation mapping stored in the database."""
+    from bot.cli import _load_core
+    from storage.slack_workspaces import remove_workspace, set_workspace, workspaces
+
+    core = _load_core(settings, None)
+    if core is None:
+        return 2
+    engine, known = core.services.engine, core.services.kb.organisations
+    if args.set_workspace:
+        team, sep, org = args.set_workspace.partition("=")
+        team, org = team.strip(), org.strip()
+        if not sep or not team or not org:
+            print("Gebruik: --set-workspace T123=ommen", file=sys.stderr)
+            return 2
+        if org not in known:
+            print(f"Onbekende organisatie '{org}'. Kies uit: {', '.join(sorted(known))}", file=sys.stderr)
+            return 2
+        set_workspace(engine, team, org)
+        print(f"Werkplek {team} hoort nu bij {org}.")
+    if args.remove_workspace:
+        gone = remove_workspace(engine, args.remove_workspace.strip())
+        print(f"Werkplek {args.remove_workspace} {'vergeten' if gone else 'was niet opgeslagen'}.")
+    stored = workspaces(engine)
+    try:
+        from_env = SlackSettings().workspace_orgs()
+    except (ValidationError, ValueError):
+        from_env = {}
+    print("Werkplek → organisatie (opgeslagen; SLACK_WORKSPACES daaronder; anders "
+          f"{settings.default_org}):")
+    for team, org in sorted({**from_env, **stored}.items()):
+        print(f"  {team} → {org}{'' if team in stored else ' (SLACK_WORKSPACES)'}")
     return 0

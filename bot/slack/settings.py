@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import Engine
+
+from storage.slack_workspaces import workspaces
 
 
 class SlackSettings(BaseSettings):
@@ -40,14 +45,38 @@ class SlackSettings(BaseSettings):
 
 
 class OrgResolver:
-    """Which organisation a Slack workspace belongs to; the default for unmapped workspaces."""
+    """Which organisation a Slack workspace belongs to.
 
-    def __init__(self, mapping: dict[str, str], default: str) -> None:
+    What an administrator stored (`integrity-bot slack workspace`, storage/slack_workspaces.py)
+    comes first, then SLACK_WORKSPACES, then the default. The stored mapping is read again
+    after REFRESH_S, so a change takes effect without a restart.
+    """
+
+    REFRESH_S = 30.0
+
+    def __init__(self, mapping: dict[str, str], default: str, engine: Engine | None = None) -> None:
         self.mapping = mapping
         self.default = default
+        self.engine = engine
+        self._stored: dict[str, str] = {}
+        self._read_at = -self.REFRESH_S
+        self._lock = threading.Lock()
+
+    def stored(self) -> dict[str, str]:
+        if self.engine is None:
+            return {}
+        with self._lock:
+            if time.monotonic() - self._read_at >= self.REFRESH_S:
+                try:
+                    self._stored = workspaces(self.engine)
+                except Exception:  # the database is away: keep what we knew
+                    pass
+                self._read_at = time.monotonic()
+            return self._stored
 
     def __call__(self, team_id: str | None) -> str:
-        return self.mapping.get(team_id or "", self.default)
+        team = team_id or ""
+        return self.stored().get(team) or self.mapping.get(team, self.default)
 
     def orgs(self) -> set[str]:
-        return {self.default, *self.mapping.values()}
+        return {self.default, *self.mapping.values(), *self.stored().values()}
