@@ -234,6 +234,12 @@ class FakeSlack:
             ts = f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": params["channel"], "ts": ts,
                     "message": {"text": params.get("text"), "ts": ts}}
+        if method == "oauth.v2.access":  # the code names the workspace that installs: code "T7" → team T7
+            team = str(params.get("code") or "T1")
+            return {"ok": True, "app_id": "A1", "authed_user": {"id": f"UADMIN{team}"}, "token_type": "bot",
+                    "scope": "chat:write,commands", "access_token": f"xoxb-{team}", "bot_user_id": f"UBOT{team}",
+                    "team": {"id": team, "name": f"Werkplek {team}"}, "enterprise": None,
+                    "is_enterprise_install": False}
         if method == "chat.update":
             return {"ok": True, "channel": params["channel"], "ts": params["ts"], "text": params.get("text")}
         if method == "users.info":

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
@@ -37,13 +38,17 @@ from bot.slack.settings import OrgResolver, SlackSettings
 from bot.slack.spent import spent_blocks, spent_note
 from bot.slack.threads import event_handled, tag_lookup
 from bot.slack.work import TrackedExecutor, UserOrder
+from bot.slack.workspace_client import WorkspaceClient
 from handlers.dispatcher import Core
 from handlers.types import STALE_BUTTON, Address, IncomingMessage, Reply
 from storage.db import session_scope
 from storage.outbox import enqueue
+from storage.slack_workspaces import installation_store, oauth_state_store
 
 log = logging.getLogger(__name__)
 
+# The bot scopes of manifest.yml, asked for when a workspace installs the app (OAuth distribution).
+BOT_SCOPES = ["app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read"]
 RETRY_DELAYS_S = (0.5, 2.0)  # in-process retries of a failed handling before the user is told
 MOVED_TO_DM = {
     "nl": "🔒 Hierover praten we liever niet in een kanaal. Ik heb je een direct bericht gestuurd.",
@@ -70,12 +75,24 @@ class SlackBot:
 
 def build_slack(core: Core, settings: SlackSettings, default_org: str) -> SlackBot:
     """The app and its sender; makes no network call (auth.test waits for the first request)."""
-    orgs = OrgResolver(settings.workspace_orgs(), default_org, core.services.engine)
-    client = WebClient(token=settings.bot_token or None, base_url=settings.api_base_url)
+    engine = core.services.engine
+    orgs = OrgResolver(settings.workspace_orgs(), default_org, engine)
     work = TrackedExecutor()
-    app = App(client=client, signing_secret=settings.signing_secret, token_verification_enabled=False,
-              process_before_response=True, listener_executor=work, name="integrity-bot")
-    sender = SlackSender(client, core.services.engine, core.services.cipher)
+    client: WebClient
+    if settings.oauth:  # several workspaces, each with its own token from the installation store
+        store = installation_store(engine, settings.client_id)
+        client = WorkspaceClient(store, engine, token=settings.bot_token or None, base_url=settings.api_base_url)
+        oauth = OAuthSettings(client_id=settings.client_id, client_secret=settings.client_secret,
+                              scopes=BOT_SCOPES, installation_store=store, state_store=oauth_state_store(engine),
+                              install_path=settings.install_path, redirect_uri_path=settings.redirect_path)
+        app = App(client=client, signing_secret=settings.signing_secret, oauth_settings=oauth,
+                  process_before_response=True, listener_executor=work, name="integrity-bot")
+        app.enable_token_revocation_listeners()  # uninstalled or revoked: its tokens are deleted
+    else:
+        client = WebClient(token=settings.bot_token or None, base_url=settings.api_base_url)
+        app = App(client=client, signing_secret=settings.signing_secret, token_verification_enabled=False,
+                  process_before_response=True, listener_executor=work, name="integrity-bot")
+    sender = SlackSender(client, engine, core.services.cipher)
     bot = SlackBot(app=app, core=core, sender=sender, loop=OutboxLoop(sender, settings.outbox_interval),
                    orgs=orgs, settings=settings, work=work)
     _register(bot)
@@ -129,6 +146,12 @@ def _register(bot: SlackBot) -> None:
         user = body.get("user_id") or event.get("user") or body.get("user") or ""
         return str(user.get("id") if isinstance(user, dict) else user)
 
+    def learn(body: dict[str, Any], channel: str | None = None) -> None:
+        """Where this request came from: the workspace whose token answers this user and channel."""
+        if isinstance(bot.sender.client, WorkspaceClient):
+            bot.sender.client.learn(normalize.team_of(body), normalize.enterprise_of(body), user_of(body) or None,
+                                    channel)
+
     def take_ticket(ack: Any, body: dict[str, Any], context: Any) -> None:
         """The acknowledgement: nothing shown in Slack, and a place in the user's queue."""
         ack()
@@ -141,6 +164,7 @@ def _register(bot: SlackBot) -> None:
             msg = normalize.message_event(body, context.bot_user_id, orgs, tag_of)
             if msg is None:
                 return
+            learn(body, msg.address.chat)
             if not msg.in_group:  # a colleague named in a confidential case reaches the trusted person
                 msg = names.resolve(msg, (body.get("event") or {}).get("text") or "", context.bot_user_id,
                                     context.client)
@@ -150,11 +174,13 @@ def _register(bot: SlackBot) -> None:
         with order.turn(user_of(body), context.get("turn")):
             msg = normalize.slash_command(body, orgs)
             channel = body.get("channel_id") or ""
+            learn(body, channel or None)
             bot.sender.remember_response_url(msg.address.user, channel, body.get("response_url"))
             handle(msg, channel=channel if channel and not normalize.is_dm(channel) else None)
 
     def on_action(body: dict[str, Any], context: Any, client: WebClient) -> None:
         with order.turn(user_of(body), context.get("turn")):
+            learn(body, normalize.channel_of_action(body))
             if _open_modal(body, client):
                 return
             msg = normalize.block_action(body, orgs, tag_of)
@@ -262,6 +288,7 @@ def _register(bot: SlackBot) -> None:
     def on_submit(body: dict[str, Any], context: Any, client: WebClient) -> None:
         """A submitted modal: what it means goes to the core like any message of this user."""
         with order.turn(user_of(body), context.get("turn")):
+            learn(body)
             view = body.get("view") or {}
             kind, text, action = view.get("callback_id"), "", None
             if kind == ASK_VIEW:

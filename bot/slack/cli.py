@@ -55,7 +55,13 @@ def _settings(args: argparse.Namespace) -> SlackSettings | None:
 def _problems(slack: SlackSettings, orgs: set[str] | None) -> list[str]:
     """What is missing or wrong, in words a coordinator can act on."""
     found = []
-    if not slack.bot_token.startswith("xoxb-"):
+    if slack.oauth:  # several workspaces install the app; their tokens are stored, not configured
+        if not slack.client_secret:
+            found.append("SLACK_CLIENT_SECRET ontbreekt (Basic Information > App Credentials > Client Secret)")
+        if slack.mode != "http":
+            found.append("SLACK_CLIENT_ID (installeren door meerdere werkplekken) werkt alleen met SLACK_MODE=http: "
+                         "de installatiepagina en de Redirect URL moeten bereikbaar zijn")
+    elif not slack.bot_token.startswith("xoxb-"):
         found.append("SLACK_BOT_TOKEN ontbreekt of begint niet met xoxb- "
                      "(OAuth & Permissions > Bot User OAuth Token)")
     if slack.mode == "socket" and not slack.app_token.startswith("xapp-"):
@@ -111,6 +117,15 @@ def cmd_slack(args: argparse.Namespace, settings: Settings) -> int:
 
 def _check(slack: SlackSettings, settings: Settings) -> int:
     """auth.test with the bot token (and apps.connections.open with the app token in Socket Mode)."""
+    if slack.oauth:
+        from storage.db import make_engine
+        from storage.slack_workspaces import workspaces
+
+        stored = workspaces(make_engine(settings.resolved_database_url()))
+        print(f"OK: installeren door meerdere werkplekken (client {slack.client_id}); installatiepagina "
+              f"{slack.install_path}, Redirect URL-pad {slack.redirect_path}; {len(stored)} werkplek(ken) "
+              "aan een organisatie gekoppeld (integrity-bot slack --workspaces).")
+        return 0
     try:
         who: Any = WebClient(token=slack.bot_token, base_url=slack.api_base_url).auth_test()
         if slack.mode == "socket":
@@ -149,6 +164,9 @@ def _run(core: Any, slack: SlackSettings, settings: Settings) -> int:
             signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
             print(f"Slack-app luistert op http://{slack.host}:{server.server_port}{slack.path} "
                   "(Ctrl-C om te stoppen)", file=sys.stderr, flush=True)
+            if slack.oauth:
+                print(f"Installeren in een werkplek: http://{slack.host}:{server.server_port}{slack.install_path}",
+                      file=sys.stderr, flush=True)
             server.serve_forever()
         else:
             handler = socket_mode(bot)

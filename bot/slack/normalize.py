@@ -81,6 +81,16 @@ def team_of(body: dict[str, Any]) -> str | None:
     return team if isinstance(team, str) else None
 
 
+def enterprise_of(body: dict[str, Any]) -> str | None:
+    """The Enterprise Grid organisation a request comes from, if any."""
+    found = body.get("enterprise_id") or body.get("enterprise")
+    if isinstance(found, dict):
+        found = found.get("id")
+    if not found and isinstance(body.get("user"), dict):
+        found = body["user"].get("enterprise_id")
+    return found if isinstance(found, str) and found else None
+
+
 def message_event(body: dict[str, Any], bot_user_id: str | None, org_of: OrgOf,
                   tag_of: TagOf) -> IncomingMessage | None:
     """A `message` (DM) or `app_mention` event; None for what the bot must ignore.

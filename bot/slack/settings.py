@@ -29,6 +29,17 @@ class SlackSettings(BaseSettings):
     api_base_url: str = Field("https://slack.com/api/",
                               description="Web API base URL (tests point it at a fake)")
     outbox_interval: float = Field(1.0, description="seconds between checks for replies due to be sent")
+    client_id: str = Field("", description="OAuth distribution (HTTP mode): Basic Information > Client ID; "
+                                           "empty = one workspace with SLACK_BOT_TOKEN")
+    client_secret: str = Field("", description="OAuth distribution: Basic Information > Client Secret")
+    install_path: str = Field("/slack/install", description="OAuth distribution: the page to install from")
+    redirect_path: str = Field("/slack/oauth_redirect",
+                               description="OAuth distribution: the Redirect URL's path (OAuth & Permissions)")
+
+    @property
+    def oauth(self) -> bool:
+        """Installed by several workspaces through Slack's OAuth flow, with a token per workspace."""
+        return bool(self.client_id)
 
     def workspace_orgs(self) -> dict[str, str]:
         """The team id → organisation slug mapping; raises ValueError on a malformed entry."""
