@@ -141,10 +141,13 @@ def test_the_manifest_asks_for_what_the_app_uses() -> None:
     commands = {c["command"] for c in features["slash_commands"]}
     assert "/integriteit" in commands
     assert commands >= commands_in_texts()  # what the bot tells people to type works in Slack's message box
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
-        "app_mentions:read", "chat:write", "commands", "im:history", "im:write"}
+    from bot.slack.app import BOT_SCOPES
+
+    # the manifest asks for what an OAuth install asks for, and no more
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES) == {
+        "app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read"}
     events = set(settings["event_subscriptions"]["bot_events"])
-    assert events == {"app_home_opened", "app_mention", "message.im"}
+    assert events == {"app_home_opened", "app_mention", "message.im", "app_uninstalled", "tokens_revoked"}
     assert settings["interactivity"]["is_enabled"] and settings["socket_mode_enabled"]
     assert len(manifest["display_information"]["long_description"]) >= 175  # Slack's minimum
     printed = subprocess.run([*BOT, "slack", "--manifest"], capture_output=True, text=True, timeout=120)
