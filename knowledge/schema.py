@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 TopicSlug = Literal[
     "gifts", "invitations", "side_jobs", "financial_interests", "conflict_of_interest",
@@ -41,6 +41,55 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Basis = Literal["document", "national"]
+
+
+class Grounded(Strict):
+    """What an entry rests on: the document's own words, or national law.
+
+    `quote` is the passage of the source document, verbatim (line breaks and hyphenation may
+    differ; `integrity-bot kb check` and the tests find it in the seed document). A rule that
+    comes from national law instead says `basis: national` and names the law in `law` (an
+    article only where the documents print it); it still quotes the document's sentence that
+    refers to the law, where there is one. `deviation` records where the entry knowingly differs
+    from the document (an evident misprint corrected), so a coordinator sees why. (It is not
+    called `note`: a contact's `note` is already a text the user reads.)
+    """
+
+    quote: list[str] = Field(default_factory=list, description="verbatim passage(s) of the source document")
+    basis: Basis = Field("document", description="document (the organisation's own text) or national (law)")
+    law: str | None = Field(None, description="with basis national: the law, by name (article only when printed)")
+    deviation: str | None = Field(
+        None, description="where and why this entry knowingly differs from the document (a misprint)")
+
+    @field_validator("quote", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    def grounding_problem(self) -> str | None:
+        """Why this entry is not traceable to the words, or None when it is."""
+        if any(not q.strip() for q in self.quote):
+            return "a quote must not be empty"
+        if self.basis == "national":
+            return None if self.law else "basis: national needs `law`: the law by name, e.g. 'Ambtenarenwet 2017'"
+        if not self.quote:
+            return ("needs a `quote`: the passage of the source document this rests on, verbatim "
+                    "(or `basis: national` with `law` for a rule from national law)")
+        return None
+
+
+class RequiresGrounds(Grounded):
+    """A Grounded entry that must carry its grounds (every rule, route and fact)."""
+
+    @model_validator(mode="after")
+    def _grounded(self) -> RequiresGrounds:
+        problem = self.grounding_problem()
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
 class Text(Strict):
     """A text a user reads: Dutch always, English for users who write English."""
 
@@ -64,7 +113,7 @@ class Document(Strict):
     year: int | None = None
 
 
-class Contact(Strict):
+class Contact(Grounded):
     """How to reach a channel. Names and numbers may be overridden per deployment."""
 
     channel: ChannelSlug
@@ -98,7 +147,7 @@ class Condition(Strict):
         None, description="the manager / coordinator / secretary is the cause or involved")
 
 
-class Situation(Strict):
+class Situation(RequiresGrounds):
     """One rule: when it applies, the verdict, why, what to do, whom to tell, and the source.
 
     Situations of a topic are checked from top to bottom; the first that fits gives the answer.
@@ -140,7 +189,7 @@ class Topic(Strict):
         return self
 
 
-class RouteVariant(Strict):
+class RouteVariant(RequiresGrounds):
     """A different route for a special case, e.g. when the manager is involved."""
 
     id: str
@@ -150,11 +199,13 @@ class RouteVariant(Strict):
     source: Source
 
 
-class Route(Strict):
+class Route(RequiresGrounds):
     """Where to report one kind of problem: channels in order and what happens next."""
 
-    channels: list[ChannelSlug] = Field(min_length=1, description="in the order to use them")
-    advice: Text = Field(description="what to do, in one or two sentences")
+    channels: list[ChannelSlug] = Field(min_length=1, description="in the order the document gives them")
+    first_step: int = Field(
+        1, ge=1, description="how many of the first channels make the first step ('coordinator or secretary': 2)")
+    advice: Text = Field(description="the first step, in two or three lines (the rest goes behind 'Meer…')")
     external: Text | None = Field(None, description="when and how to go outside the organisation")
     anonymity: Text | None = Field(None, description="confidential / anonymous reporting")
     next_steps: Text | None = Field(None, description="what happens after the report, with terms")
@@ -163,7 +214,7 @@ class Route(Strict):
     variants: list[RouteVariant] = Field(default_factory=list)
 
 
-class InfoItem(Strict):
+class InfoItem(RequiresGrounds):
     """A fact about the policy: values, the oath, the VOG, roles, terms, anonymity."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
@@ -230,6 +281,16 @@ class Organisation(Strict):
     report_duties: list[ReportDuty] = Field(default_factory=list)
     report_answer_days: int | None = Field(
         None, description="days within which the reporter hears whether an investigation follows")
+
+    @field_validator("contacts")
+    @classmethod
+    def _contacts_grounded(cls, contacts: list[Contact]) -> list[Contact]:
+        """Every contact of an organisation file rests on the document (deployment overrides
+        change names and numbers of these, they add no contacts of their own here)."""
+        problems = [f"{c.channel}: {p}" for c in contacts if (p := c.grounding_problem())]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return contacts
 
     @model_validator(mode="after")
     def _sources_point_at_documents(self) -> Organisation:
