@@ -24,8 +24,9 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": 
 
 
 def normalise(text: str) -> str:
-    """Whitespace, quotation marks, dashes, bold markers and hyphenation made uniform."""
+    """Whitespace, quotation marks, dashes, markup (bold, italics, <p>) and hyphenation made uniform."""
     text = text.translate(_QUOTES).replace("**", "")
+    text = re.sub(r"</?[a-z]+>|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)", " ", text)  # <p>, <i>, *bewust*
     text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # "arbo- coördinator", "oud-\nmedewerker"
     text = re.sub(r"(\w)-(\w)", r"\1\2", text)  # so "arbo-coördinator" and "arbocoördinator" meet
     return re.sub(r"\s+", " ", text).strip()
