@@ -68,9 +68,15 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
             print(err)
         print(f"\n{len(result.errors)} fout(en) gevonden.")
         return 1
+    from bot.kb_cli import check_quotes
+
+    quotes_ok, quotes_line = check_quotes(result, getattr(args, "seeds", None))
+    if not quotes_ok:
+        return 1
     n_rules = sum(len(t.situations) for o in result.organisations.values() for t in o.topics.values())
     print(f"OK: {len(result.organisations)} organisaties ({', '.join(sorted(result.organisations))}), "
-          f"{n_rules} regels, {sum(len(o.routes) for o in result.organisations.values())} meldroutes.")
+          f"{n_rules} regels, {sum(len(o.routes) for o in result.organisations.values())} meldroutes; "
+          f"{quotes_line}.")
     return 0
 
 
@@ -88,7 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="validate every YAML file and report all errors")
     check.add_argument("--dir", help="also check this directory of organisation files")
+    check.add_argument("--seeds", help="directory of the source documents (default: $INTEGRITY_SEEDS_DIR or ../shared/seeds)")
     check.set_defaults(func=cmd_kb_check)
+    from bot.kb_cli import register_kb_tools
+
+    register_kb_tools(kb_sub)
     for register in _extensions():
         register(sub)
     return parser

@@ -52,36 +52,36 @@ class Entry:
     where: str  # e.g. topics.gifts.money, routes.crime, contacts[coordinator], info.oath
     kind: str  # situation | route | variant | contact | info
     grounds: Grounded
-    source: Source | None
+    sources: tuple[Source, ...]  # the main source first, then `also_sources`
 
 
 def entries(org: Organisation) -> Iterator[Entry]:
     """Every situation, route (and variant), contact and info item of the organisation."""
     for slug, topic in org.topics.items():
         for s in topic.situations:
-            yield Entry(f"topics.{slug}.{s.id}", "situation", s, s.source)
+            yield Entry(f"topics.{slug}.{s.id}", "situation", s, (s.source, *s.also_sources))
     for rtype, route in org.routes.items():
-        yield Entry(f"routes.{rtype}", "route", route, route.source)
+        yield Entry(f"routes.{rtype}", "route", route, (route.source, *route.also_sources))
         for v in route.variants:
-            yield Entry(f"routes.{rtype}.{v.id}", "variant", v, v.source)
+            yield Entry(f"routes.{rtype}.{v.id}", "variant", v, (v.source,))
     for c in org.contacts:
-        yield Entry(f"contacts[{c.channel}]", "contact", c, c.source)
+        yield Entry(f"contacts[{c.channel}]", "contact", c, (c.source,) if c.source else ())
     for i in org.info:
-        yield Entry(f"info.{i.id}", "info", i, i.source)
+        yield Entry(f"info.{i.id}", "info", i, (i.source,))
 
 
-def _files_for(org: Organisation, source: Source | None) -> list[str]:
-    """The seed files a quote may come from: the cited document's, else all of the organisation's."""
+def _files_for(org: Organisation, sources: tuple[Source, ...]) -> list[str]:
+    """The seed files a quote may come from: the cited documents', else all of the organisation's
+    (an entry resting on national law quotes the organisation's sentence that refers to it)."""
     files = {d.id: d.file for d in org.documents if d.file}
-    if source is not None and source.document in files:
-        return [files[source.document]]
-    return list(files.values())
+    cited = list(dict.fromkeys(files[s.document] for s in sources if s.document in files))
+    return cited or list(files.values())
 
 
 def locate(org: Organisation, entry: Entry, quote: str, seeds: Path) -> tuple[str, int] | None:
     """(seed file, character offset in its normalised text) of the quote, or None."""
     needle = normalise(quote)
-    for name in _files_for(org, entry.source):
+    for name in _files_for(org, entry.sources):
         path = seeds / name
         if not path.is_file():
             continue
@@ -95,7 +95,7 @@ def quote_problems(org: Organisation, seeds: Path) -> list[str]:
     """Every quote of the organisation that its document does not contain, explained."""
     problems = []
     for entry in entries(org):
-        files = _files_for(org, entry.source)
+        files = _files_for(org, entry.sources)
         missing = [f for f in files if not (seeds / f).is_file()]
         if missing and len(missing) == len(files):
             problems.append(f"{entry.where}: source document file {', '.join(missing)} is not in {seeds}")
