@@ -8,8 +8,11 @@ from handlers.texts import text
 from handlers.types import Button, Reply
 from knowledge.answer import Answer
 from knowledge.engine import Pending
-from knowledge.evaluate import info_answer
-from knowledge.normalize import MAX_TEXT, clean
+from knowledge.evaluate import info_answer, more_answer, quote_answer
+from knowledge.grounds import MORE, QUOTE
+from knowledge.normalize import MAX_TEXT, clean, normalize
+from knowledge.phrases import phrase
+from knowledge.shape import question_shape
 
 
 def reply_for(ctx: Context, answer: Answer) -> Reply:
@@ -34,18 +37,34 @@ class AskHandler:
     def _answer(self, ctx: Context) -> list[Reply] | None:
         kb = ctx.services.kb
         pending = Pending.from_dict(ctx.state.pending)
+        if ctx.msg.action and ctx.msg.action.split(":", 1)[0] in (QUOTE, MORE):
+            return [self._follow_up_button(ctx, ctx.msg.action)]
         if ctx.msg.action:
             result = kb.apply_action(ctx.msg.org, ctx.msg.action, pending)
             if result is None:
                 return None
         else:
             result = kb.answer(ctx.msg.org, ctx.msg.text, pending)
+            result[0].shape = result[0].shape or question_shape(normalize(ctx.msg.text))
         answer, new_pending = result
         ctx.state.pending = new_pending.to_dict() if new_pending else None
         ctx.lang = ctx.state.lang = answer.lang
         if answer.intent == "confide":
             return self._confide_contacts(ctx, answer)
         return [reply_for(ctx, answer)]
+
+    def _follow_up_button(self, ctx: Context, action: str) -> Reply:
+        """'Toon de tekst' and 'Meer…': answered from the id alone; the pending question stays."""
+        kb = ctx.services.kb
+        org = kb.org(ctx.msg.org)
+        lang = ctx.state.lang or ctx.lang
+        if action.startswith(f"{QUOTE}:"):
+            found = quote_answer(org, kb.national, action.split(":", 1)[1], lang)
+        else:
+            found = more_answer(org, kb.national, action, lang)
+        if found is None:
+            return Reply(to=ctx.msg.address, text=phrase("quote_gone", lang))
+        return reply_for(ctx, found)
 
     def _confide_contacts(self, ctx: Context, answer: Answer) -> list[Reply]:
         """Without a confidential-conversation flow: how to reach the trusted person directly."""

@@ -42,6 +42,10 @@ class Answer:
     contacts: list[ContactLine] = field(default_factory=list)
     options: list[Option] = field(default_factory=list)
     situation: str | None = None
+    shape: str | None = None  # what the question asks for: "who", "must_report" (see knowledge/shape.py)
+    first_step: bool = False  # a route answer with only its first step; the rest is behind "Meer…"
+    quotes: list[str] = field(default_factory=list)  # the document's own words ("Toon de tekst")
+    law: str | None = None  # the national law a rule rests on, by name
 
     def contract(self) -> dict[str, Any]:
         """The answer object of shared/CONTRACT.md."""

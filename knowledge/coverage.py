@@ -82,7 +82,7 @@ def sections(text: str) -> list[Section]:
             body.append([rest] if rest.strip() else [])  # "<p>Basisnorm 5: …</p> <p>text …" on one line
         else:
             body[-1].append(lines[i])
-    for section, part in zip(found, body):
+    for section, part in zip(found, body, strict=True):
         section.text = "\n".join(part)
     return [s for s in found if s.title != "(begin)" or s.text.strip()]
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from knowledge.answer import Answer, ContactLine, Option
 from knowledge.facts import Facts
+from knowledge.grounds import MORE, quote_option, resolve
 from knowledge.phrases import VERDICT_HEADLINES, phrase
-from knowledge.schema import REPORT_TYPES, Condition, National, Organisation, Source, Text
+from knowledge.schema import REPORT_TYPES, Condition, National, Organisation, Route, Source, Text
 
-ROUTE_CONTACTS = 3  # a route names at most this many channels with their contacts
+ROUTE_CONTACTS = 3  # the first step of a route names at most this many channels with their contacts
+ROUTE_CONTACTS_ALL = 8  # behind "Meer…": every channel of the route
 
 
 def t(text: Text | None, lang: str) -> str:
@@ -53,7 +55,7 @@ def condition_holds(when: Condition | None, facts: Facts) -> bool | None:
     if when is None:
         return True
     for flag in ("cash", "voucher", "sent_home", "during_tender", "recurring", "shared_openly",
-                 "manager_involved"):
+                 "manager_involved", "anonymous"):
         wanted = getattr(when, flag)
         if wanted is not None and getattr(facts, flag) != wanted:
             return False
@@ -97,12 +99,15 @@ def rule_answer(org: Organisation, national: National | None, topic: str, matche
         if holds is None and "value" in spec.ask and not facts.value_unknowable:
             return clarify_value(org, topic, lang)
         if holds:
+            headline = VERDICT_HEADLINES[s.verdict][lang]
+            if s.headline is not None:  # the light's colour with words of its own ("Meld het direct")
+                headline = f"{headline.split(' ', 1)[0]} {t(s.headline, lang)}"
             answer = Answer(
                 intent="rule", topic=topic, verdict=s.verdict, channels=list(s.channels),
                 sources=[source_dict(org, national, src) for src in [s.source, *s.also_sources]],
-                lang=lang, headline=VERDICT_HEADLINES[s.verdict][lang], reason=t(s.reason, lang),
+                lang=lang, headline=headline, reason=t(s.reason, lang),
                 action=t(s.action, lang), contacts=contact_lines(org, national, s.channels, lang, 2),
-                situation=s.id)
+                situation=s.id, options=[quote_option(f"rule:{topic}:{s.id}", lang)])
             if facts.value_unknowable and not facts.has_value:
                 answer.details.append(phrase("value_unknown_note", lang))
             return answer
@@ -115,7 +120,8 @@ def topic_overview(org: Organisation, national: National | None, topic: str, lan
     general = spec.situations[-1]
     return Answer(intent="info", topic=topic, channels=list(general.channels), lang=lang,
                   sources=[source_dict(org, national, general.source)], reason=t(spec.summary, lang),
-                  contacts=contact_lines(org, national, general.channels, lang, 2))
+                  contacts=contact_lines(org, national, general.channels, lang, 2),
+                  options=[quote_option(f"rule:{topic}:{general.id}", lang)])
 
 
 def clarify_value(org: Organisation, topic: str, lang: str) -> Answer:
@@ -144,8 +150,13 @@ def uncovered_answer(org: Organisation, national: National | None, topic: str | 
 
 
 def route_answer(org: Organisation, national: National | None, report_type: str, facts: Facts,
-                 lang: str) -> Answer:
-    """Where to report this kind of problem, in order, with contacts and what happens next."""
+                 lang: str, full: bool = False) -> Answer:
+    """Where to report this kind of problem, in the document's order, and what happens next.
+
+    By default only the first step (its advice and the first channels, with contacts); the
+    rest – every channel, anonymity, external options, terms – is the `full` answer behind the
+    "Meer…" button. Someone who wants to stay unknown is pointed first at the trusted person.
+    """
     route = org.routes.get(report_type)
     if route is None:
         channels = list(org.uncovered_channels)
@@ -158,22 +169,69 @@ def route_answer(org: Organisation, national: National | None, report_type: str,
             headline=phrase(report_type, lang), reason=phrase("no_route_reason", lang),
             action=phrase("uncovered_action", lang), contacts=contact_lines(org, national, channels, lang))
     channels, advice, sources = list(route.channels), t(route.advice, lang), [route.source, *route.also_sources]
+    first, variant_id = route.first_step, ""
     for variant in route.variants:
         if condition_holds(variant.when, facts):
-            channels, advice = list(variant.channels), t(variant.advice, lang)
+            channels, advice, first, variant_id = list(variant.channels), t(variant.advice, lang), 1, variant.id
             sources = [variant.source, *sources]
             break
-    details = []
-    for key, text in (("anonymity", route.anonymity), ("external", route.external),
-                      ("next_steps", route.next_steps)):
-        if text is not None:
-            details.append(f"{phrase(key, lang)}: {t(text, lang)}")
-    options = [Option("confide:start", phrase("talk_trusted", lang))] if "trusted_person" in channels else []
+    anonymous = facts.anonymous and route.anonymity is not None and "trusted_person" in channels
+    if anonymous:  # "kan het zonder mijn naam?": the document's way to report unknown comes first
+        channels = ["trusted_person", *[c for c in channels if c != "trusted_person"]]
+        advice, first = (f"{t(route.anonymity, lang)} {advice}" if full else t(route.anonymity, lang)), 1
+    details = [] if not full else _route_details(route, lang, skip_anonymity=anonymous)
+    shown = channels if full else channels[:min(first, ROUTE_CONTACTS)]
+    ref = f"route:{report_type}" + (f":{variant_id}" if variant_id else "")
+    options = [] if full or not _has_more(route, channels, first, anonymous) else [
+        Option(f"{MORE}:route:{report_type}:{variant_id or '-'}:{'a' if anonymous else '-'}", phrase("more", lang))]
+    options.append(quote_option(ref, lang))
+    if "trusted_person" in channels:
+        options.append(Option("confide:start", phrase("talk_trusted", lang)))
     return Answer(
         intent="route", topic="reporting", report_type=report_type, channels=channels, lang=lang,
         sources=[source_dict(org, national, s) for s in sources], headline=phrase(report_type, lang),
-        reason=advice, details=details, contacts=contact_lines(org, national, channels, lang),
-        options=options)
+        reason=advice, details=details, options=options, first_step=not full,
+        contacts=contact_lines(org, national, shown, lang, ROUTE_CONTACTS_ALL if full else ROUTE_CONTACTS))
+
+
+def _route_details(route: Route, lang: str, skip_anonymity: bool = False) -> list[str]:
+    details = []
+    for key, text in (("anonymity", route.anonymity), ("external", route.external),
+                      ("next_steps", route.next_steps)):
+        if text is not None and not (key == "anonymity" and skip_anonymity):
+            details.append(f"{phrase(key, lang)}: {t(text, lang)}")
+    return details
+
+
+def _has_more(route: Route, channels: list[str], first: int, anonymous: bool) -> bool:
+    return len(channels) > first or any(
+        x is not None for x in (route.external, route.next_steps, None if anonymous else route.anonymity))
+
+
+def more_answer(org: Organisation, national: National | None, action: str, lang: str) -> Answer | None:
+    """The whole route behind "Meer…" ('more:route:crime:-:-'), or None for an unknown id."""
+    parts = action.split(":")
+    if len(parts) != 5 or parts[1] != "route" or parts[2] not in org.routes:
+        return None
+    route = org.routes[parts[2]]  # type: ignore[index]
+    variant = next((v for v in route.variants if v.id == parts[3]), None)
+    facts = Facts(manager_involved=bool(variant and variant.when.manager_involved),
+                  anonymous=parts[4] == "a")
+    return route_answer(org, national, parts[2], facts, lang, full=True)
+
+
+def quote_answer(org: Organisation, national: National | None, ref: str, lang: str) -> Answer | None:
+    """The reply to "Toon de tekst": the document's own words (always Dutch: the original),
+    where they stand, and for a rule from national law the law by name."""
+    found = resolve(org, national, ref)
+    if found is None:
+        return None
+    grounds, sources = found
+    kind = ref.split(":")
+    topic = kind[1] if kind[0] == "rule" else "reporting" if kind[0] == "route" else getattr(grounds, "topic", None)
+    return Answer(intent="info", topic=topic, lang=lang, shape="quote", headline=phrase("quote_heading", lang),
+                  quotes=list(grounds.quote), law=grounds.law if grounds.basis == "national" else None,
+                  sources=[source_dict(org, national, s) for s in sources[:1]])
 
 
 def clarify_report_type(lang: str) -> Answer:
@@ -194,7 +252,8 @@ def info_answer(org: Organisation, national: National | None, item_id: str, lang
             "section": item.source.section}
         return Answer(intent="info", topic=item.topic, channels=list(item.channels), lang=lang,
                       sources=[src], reason=t(item.text, lang),
-                      contacts=contact_lines(org, national, item.channels, lang, 2))
+                      contacts=contact_lines(org, national, item.channels, lang, 2),
+                      options=[quote_option(f"info:{item.id}", lang)] if item.quote else [])
     return None
 
 

@@ -29,6 +29,7 @@ class Facts:
     recurring: bool = False
     shared_openly: bool = False
     manager_involved: bool = False
+    anonymous: bool = False  # the reporter wants to stay unknown ("kan het zonder mijn naam?")
     giver: str | None = None
     value_unknowable: bool = False  # the user said they do not know the value
     extra: dict[str, str] = field(default_factory=dict)
@@ -46,7 +47,7 @@ class Facts:
         elif newer.value_unknowable:
             out = replace(out, value_unknowable=True)
         for flag in ("cash", "voucher", "sent_home", "during_tender", "recurring",
-                     "shared_openly", "manager_involved"):
+                     "shared_openly", "manager_involved", "anonymous"):
             if getattr(newer, flag):
                 out = replace(out, **{flag: True})
         if newer.giver:
@@ -245,10 +246,18 @@ def _any(text: str, pattern: str) -> bool:
     return re.search(pattern, text) is not None
 
 
-_CASH_NOTES = r"\b(tientjes?|vijfjes?|briefjes?|biljet\w*|in een envelop)\b"  # money, unless naming a value
+_CASH_NOTES = (r"\b(tientjes?|vijfjes?|briefjes?|biljet\w*|envelop\w*|munt(en|jes)|muntstuk\w*|kleingeld|"
+               r"envelope|banknotes?|coins?)\b")  # money, unless naming a value
 _CASH = (r"\b(contant\w*|cash|geld\b|geldbedrag|bankoverschrijving|overmaken|overgemaakt|fooi|tikkie|"
-         r"bankrekening|bank account|op mijn rekening|"
-         r"envelop(je)? met|money|tip\b|bank transfer|transfer(red)? to my)")
+         r"bankrekening|bank account|op (mijn|m'n) rekening|toegestopt|toestoppen|stopte\b.{0,40}\btoe\b|"
+         r"in (mijn|m'n) hand(en)? (ge)?drukt|drukte\b.{0,40}\bin (mijn|m'n) hand|"
+         r"envelop(je)? met|money|tip\b|bank transfer|transfer(red)? to my|slipped me)")
+# An amount that is itself the gift ("hij gaf me 20 euro"), not the value of a thing ("wijn van 20 euro").
+_MONEY_GIVEN = re.compile(
+    r"\b(gaf|geeft|geven|gegeven|kreeg|krijg|krijgen|gekregen|bood|biedt|bieden|aangeboden|schenkt|schonk|"
+    r"gave|give[ns]?|offered|offers?|got|received?)\s+((ik|me|mij|ons|je|jou|hem|haar|er|me an?|us)\s+)?"
+    r"(zomaar\s+|even\s+|gewoon\s+|wel\s+)?(€\s?\d|eur\s?\d|\d+([.,]\d+)?\s?(euro|eur|,-)|(een|twee|drie|vijf|tien|"
+    r"twintig|vijftig)\s(euro|tientjes?|vijfjes?))")
 _VOUCHER = r"(cadeaubon|kadobon|cadeaukaart|waardebon|tegoedbon|bioscoopbon|boekenbon|vvv|gift ?card|voucher)"
 _HOME = (r"(huisadres|thuisadres|\bthuis\b|naar (mijn|m'n|ons) huis|bij mij (aan de deur|thuis)|"
          r"home address|to my home|at (my )?home|to my house|at my door)")
@@ -264,9 +273,13 @@ _SHARED = (r"(met (al )?(mijn |m'n |de |alle )?(collega|team|afdeling)\w*|kantin
            r"voor (het hele |ons |mijn |de hele )?(team|afdeling|iedereen)|trakte\w*|uitdelen|"
            r"shared? (it )?with|for (the|our|my) (whole )?(team|department|office)|for everyone|"
            r"(share|shared) (it )?(openly|with))")
-_MANAGER = (r"(mijn|onze|de) (eigen )?(leidinggevende|manager|baas|chef|coordinator|teamleider|"
+_MANAGER = (r"(mijn|m'n|mn|onze|de) (eigen )?(leidinggevende|manager|baas|chef|coordinator|teamleider|"
             r"afdelingshoofd|directeur|gemeentesecretaris|teammanager)|leiding zelf|de leiding"
             r"|my (own )?(manager|boss|supervisor|team ?lead(er)?|director)|management itself")
+_ANONYMOUS = (r"(anoniem|zonder (mijn|m'n|mn) naam|mijn naam (niet|geheim)|naam niet (genoemd|bekend)|"
+              r"(niet|niemand) (mag )?weten dat ik|erachter komt dat ik|achter komt dat ik|"
+              r"onbekend blijven|geheim blijven dat ik|anonymous\w*|without (giving )?my name|"
+              r"(nobody|no one) (will )?knows? (it was|that i)|stay unknown|keep my name)")
 _GIVERS = (
     ("citizen", r"(inwoner|burger|bewoner|klant|client|aanvrager|resident|citizen|customer|"
                 r"member of the public|bezoeker|visitor)"),
@@ -304,13 +317,15 @@ def extract_facts(text: str, expecting_value: bool = False) -> Facts:
     return Facts(
         value_low=amount[0] if amount else None,
         value_high=amount[1] if amount else None,
-        cash=(_any(text, _CASH) or (not expecting_value and _notes_given(text))) and not _any(text, _VOUCHER),
+        cash=(_any(text, _CASH) or (not expecting_value and (_notes_given(text) or _MONEY_GIVEN.search(text)
+                                                             is not None))) and not _any(text, _VOUCHER),
         voucher=_any(text, _VOUCHER),
         sent_home=_any(text, _HOME),
         during_tender=_any(text, _TENDER),
         recurring=_any(text, _RECURRING),
         shared_openly=_any(text, _SHARED),
         manager_involved=_manager_involved(text),
+        anonymous=_any(text, _ANONYMOUS),
         giver=giver,
         value_unknowable=amount is None and expecting_value and _any(text, _DONT_KNOW),
     )

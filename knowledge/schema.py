@@ -145,6 +145,7 @@ class Condition(Strict):
     giver: list[Giver] | None = Field(None, description="who offers it, any of these")
     manager_involved: bool | None = Field(
         None, description="the manager / coordinator / secretary is the cause or involved")
+    anonymous: bool | None = Field(None, description="the reporter wants to stay unknown")
 
 
 class Situation(RequiresGrounds):
@@ -168,6 +169,9 @@ class Situation(RequiresGrounds):
     channels: list[ChannelSlug] = Field(min_length=1, description="whom to tell, most fitting first")
     source: Source
     also_sources: list[Source] = Field(default_factory=list)
+    headline: Text | None = Field(
+        None, description="instead of the traffic light's words, e.g. 'Meld het direct' for a data breach that "
+                          "already happened (the light's colour stays)")
 
 
 class Topic(Strict):
