@@ -285,6 +285,8 @@ class Organisation(Strict):
     report_duties: list[ReportDuty] = Field(default_factory=list)
     report_answer_days: int | None = Field(
         None, description="days within which the reporter hears whether an investigation follows")
+    confide_note: Text | None = Field(
+        None, description="said when a confidential conversation starts, e.g. which trusted person is for what")
 
     @field_validator("contacts")
     @classmethod

@@ -114,6 +114,8 @@ class ConfideHandler:
                                         ctx.services.clock())
         days = ctx.services.options.get("retention_days", 365)
         text = ct("explain", lang, org=org.name, caveat=caveat(ctx.msg.address.platform, lang), days=days)
+        if org.confide_note is not None:  # e.g. SamenTwente: which of its trusted persons is for what
+            text = f"{org.confide_note.en if lang == 'en' else org.confide_note.nl}\n{text}"
         buttons = [Button(f"confide:me:consent:{employee.token}", ct("btn_yes", lang)),
                    Button(f"confide:me:cancel:{employee.token}", ct("btn_no", lang))]
         return [to_employee(ctx.msg.address, employee, text, lang, buttons)]
