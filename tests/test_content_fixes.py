@@ -88,7 +88,8 @@ def test_samentwente_crime_says_the_policy_names_no_one_to_file(core: Core) -> N
 
 
 def test_ommen_fraud_route_includes_the_trusted_person(core: Core) -> None:
-    a = _reply(Console(core, "ommen"), "u1", "Ik vermoed dat een collega fraude pleegt met declaraties. Bij wie meld ik dat?").answer
+    question = "Ik vermoed dat een collega fraude pleegt met declaraties. Bij wie meld ik dat?"
+    a = _reply(Console(core, "ommen"), "u1", question).answer
     assert a.intent == "route"
     assert "trusted_person" in a.channels[:ROUTE_CONTACTS]
 
