@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="validate every YAML file and report all errors")
     check.add_argument("--dir", help="also check this directory of organisation files")
-    check.add_argument("--seeds", help="directory of the source documents (default: $INTEGRITY_SEEDS_DIR or ../shared/seeds)")
+    check.add_argument("--seeds", help="directory of the source documents "
+                       "(default: $INTEGRITY_SEEDS_DIR or ../shared/seeds)")
     check.set_defaults(func=cmd_kb_check)
     from bot.kb_cli import register_kb_tools
 

@@ -23,6 +23,8 @@ _RULE_WORDS = re.compile(
     r"ten ?minste|minimaal|eens per|\w+maal per|per jaar|jaarlijks|binnen \w+ (?:dagen|weken))\b", re.I)
 _NUMBERED = re.compile(r"^(\d+(\.\d+)*\.?\s|Bijlage\s+\d|Hoofdstuk\s+\d|Basisnorm\s+\d)", re.I)
 _NOT_A_HEADING = re.compile(r"_{3,}|\]\(#\)|\.{4,}|^\d{1,2} \w+ \d{4}$")
+# "Een voorbeeld", "Een ander voorbeeld", "Twee dilemma's": part of the section above, not a section
+_EXAMPLE = re.compile(r"^(een |twee |drie )?(ander |nog een )?(voorbeeld(en)?|dilemma'?s?)\b", re.I)
 
 
 @dataclass
@@ -50,7 +52,7 @@ def _is_heading(lines: list[str], i: int) -> str | None:
     tag = re.match(r"^<p>([^<]{3,90})</p>", line)
     if tag:
         return tag.group(1).strip()
-    if not line or "\t" in raw or _NOT_A_HEADING.search(line):
+    if not line or "\t" in raw or _NOT_A_HEADING.search(line) or _EXAMPLE.match(line):
         return None
     if i > 0 and lines[i - 1].strip():
         return None  # a heading stands alone after a blank line
@@ -61,6 +63,8 @@ def _is_heading(lines: list[str], i: int) -> str | None:
         return None
     if re.search(r"[;,:!]$", line) or (line.endswith(".") and not numbered):
         return None
+    if line.endswith("?") and ":" in line:
+        return None  # "Wat doe je: neem je het aan of niet?" is a question to the reader
     if numbered and line.endswith("."):
         after = re.sub(r"^\d+(\.\d+)*\.?\s+", "", line)
         following = next((x.strip() for x in lines[i + 1:] if x.strip()), "")

@@ -40,7 +40,9 @@ def test_a_direct_message_is_answered_with_the_traffic_light_in_the_dm(slack: Sl
     assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"].startswith("🟠")
     text = texts_of(blocks)
     assert "Wat nu" in text and "👉" in text
-    assert blocks[-1]["type"] == "context" and "Bron" in texts_of(blocks[-1:])
+    assert blocks[-2]["type"] == "context" and "Bron" in texts_of(blocks[-2:-1])
+    assert blocks[-1]["type"] == "actions"  # 'Toon de tekst' under the source line
+    assert any(v.startswith("quote:rule:") for v in button_values(blocks[-1:]))
     assert post["text"].startswith("🟠")  # the notification text
     assert not fake.of("conversations.open")  # the DM channel is known from the event
 

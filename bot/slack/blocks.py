@@ -105,6 +105,8 @@ def answer_blocks(answer: Answer) -> list[Block] | None:
     """The layout of an answer, or None when the reply's text says it better."""
     lang = answer.lang
     blocks: list[Block] = []
+    if answer.shape in ("who", "must_report", "quote"):
+        return None  # the text starts with what the question asked for (handlers/render.py)
     if answer.intent == "rule":
         blocks.append(header(answer.headline))
         blocks += section(escape(answer.reason))
