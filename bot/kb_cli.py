@@ -32,7 +32,7 @@ def check_quotes(result: LoadResult, explicit: str | None) -> tuple[bool, str]:
 
 def cmd_kb_coverage(args: argparse.Namespace, settings: Settings) -> int:
     result = load(settings.kb_dir, settings.contacts_file)
-    org = result.organisations.get(args.org)
+    org = result.organisations.get(args.org.strip().lower())  # slugs are case-insensitive
     if org is None:
         if result.errors:
             print("De kennisbank bevat fouten; draai eerst: integrity-bot kb check", file=sys.stderr)

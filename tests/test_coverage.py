@@ -48,6 +48,11 @@ def test_headings_are_found_in_plain_text_and_in_html_lines() -> None:
     assert "Geschenken boven" in found[1].text and "Een punt van een lijst" in found[1].text
 
 
+def test_the_organisation_slug_is_case_insensitive(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["kb", "coverage", "--org", "Ommen"]) == 0
+    assert "Gemeente Ommen" in capsys.readouterr().out
+
+
 def test_unknown_organisation_is_a_clear_message(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["kb", "coverage", "--org", "atlantis"]) == 2
     err = capsys.readouterr().err
