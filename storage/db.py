@@ -20,6 +20,7 @@ from storage import (
     cases,  # noqa: F401 - registers the confidential-case tables
     models,  # noqa: F401 - registers the tables
     reminders,  # noqa: F401 - registers the reminder tables
+    teams,  # noqa: F401 - registers the Teams conversation references and tenants
 )
 from storage.errors import StartupError
 from storage.schema import ensure_schema

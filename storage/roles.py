@@ -14,7 +14,7 @@ from storage.messages import Address
 from storage.models import RoleAssignment
 
 ROLES = ("trusted_person", "coordinator", "manager", "admin")
-PLATFORMS = ("console", "slack", "telegram")
+PLATFORMS = ("console", "slack", "telegram", "teams")
 TRUSTED = "trusted_person"
 
 
