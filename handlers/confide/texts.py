@@ -15,6 +15,10 @@ PLATFORM_CAVEAT = {
               "en": "owners of a paid Slack workspace can export direct messages too"},
     "telegram": {"nl": "Telegram bewaart chats met bots op zijn eigen servers",
                  "en": "Telegram keeps chats with bots on its own servers"},
+    "teams": {"nl": "in Microsoft 365 bewaart je organisatie Teams-chats volgens haar bewaarbeleid en kunnen "
+                    "compliancebeheerders ze doorzoeken (eDiscovery), ook deze chat met de bot",
+              "en": "in Microsoft 365 your organisation keeps Teams chats under its retention policy and "
+                    "compliance administrators can search them (eDiscovery), this chat with the bot included"},
 }
 DEFAULT_CAVEAT = {"nl": "wie dit chatsysteem beheert, kan er in principe bij",
                   "en": "whoever runs this chat system can in principle see it"}
