@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from bot.slack.settings import SlackSettings
+from bot.teams.settings import TeamsSettings
 from bot.telegram.settings import TelegramSettings
 
 ENV_EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
@@ -15,7 +16,7 @@ ENV_EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
 def test_env_example_lists_every_setting() -> None:
     text = ENV_EXAMPLE.read_text(encoding="utf-8")
     missing = []
-    for cls in (Settings, SlackSettings, TelegramSettings):
+    for cls in (Settings, SlackSettings, TelegramSettings, TeamsSettings):
         prefix = cls.model_config.get("env_prefix", "")
         for name in cls.model_fields:
             key = f"{prefix}{name}".upper()
