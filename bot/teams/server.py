@@ -40,9 +40,13 @@ class GuardedAdapter(FastAPIAdapter):
             declared = request.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > MAX_BODY:
                 return JSONResponse({"error": "Payload Too Large"}, status_code=413)
-            raw = await request.body()
-            if len(raw) > MAX_BODY:
-                return JSONResponse({"error": "Payload Too Large"}, status_code=413)
+            chunks, size = [], 0
+            async for chunk in request.stream():  # also bounded without a Content-Length (chunked)
+                size += len(chunk)
+                if size > MAX_BODY:
+                    return JSONResponse({"error": "Payload Too Large"}, status_code=413)
+                chunks.append(chunk)
+            raw = b"".join(chunks)
             try:
                 body = json.loads(raw)
             except ValueError:
