@@ -40,6 +40,7 @@ TENANT = "11111111-aaaa-bbbb-cccc-000000000001"
 BOT_ID = f"28:{APP_ID}"
 ISSUER = "https://api.botframework.com"
 KID = "fake-key-1"
+JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 
 def _b64(n: int) -> str:
@@ -49,6 +50,7 @@ def _b64(n: int) -> str:
 
 def _self_signed(directory: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and its key, as PEM files."""
+    directory.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
@@ -251,6 +253,28 @@ class FakeTeams:
             return False
         return bool(claims.get("appid") == APP_ID)
 
+    def app_certificate(self) -> Path:
+        """A PEM file with a private key and its certificate, registered with the fake Entra ID."""
+        cert_path, key_path = _self_signed(self._dir / "app")
+        self.app_cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        both = self._dir / "app" / "app.pem"
+        both.write_bytes(key_path.read_bytes() + cert_path.read_bytes())
+        return both
+
+    def _client_authenticated(self, form: dict[str, str]) -> bool:
+        """A client secret, or a client assertion signed with the registered certificate's key."""
+        if "client_secret" in form:
+            return form["client_secret"] == APP_SECRET
+        cert = getattr(self, "app_cert", None)
+        if cert is None or form.get("client_assertion_type") != JWT_BEARER:
+            return False
+        try:
+            claims = jwt.decode(form.get("client_assertion", ""), cert.public_key(), algorithms=["RS256", "PS256"],
+                                options={"verify_aud": False})
+        except jwt.InvalidTokenError:
+            return False
+        return bool(claims.get("iss") == APP_ID and claims.get("sub") == APP_ID)
+
     def _login_handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
 
@@ -273,7 +297,7 @@ class FakeTeams:
             def do_POST(self) -> None:  # noqa: N802 - the client-credentials grant
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 form = {k: v[0] for k, v in parse_qs(raw).items()}
-                if form.get("client_id") != APP_ID or form.get("client_secret") != APP_SECRET:
+                if form.get("client_id") != APP_ID or not fake._client_authenticated(form):
                     self._reply(401, {"error": "invalid_client",
                                       "error_description": "AADSTS7000215: Invalid client secret provided."})
                     return

@@ -20,7 +20,7 @@ from storage import teams as refs
 from storage.db import session_scope
 from storage.models import OutboxMessage
 from tests.slack_fake import wait_until
-from tests.teams_fake import FakeTeams, TeamsClient, buttons_of, card_of, card_texts
+from tests.teams_fake import TENANT, FakeTeams, TeamsClient, buttons_of, card_of, card_texts, teams_settings
 
 pytest_plugins = ["tests.teams_fixtures"]  # fixtures: fake, endpoint, teams
 
@@ -190,3 +190,17 @@ def test_an_english_client_gets_english_adapter_texts(teams: TeamsClient, fake: 
     teams.message("aad-12", "my id", locale="en-US")
     [call] = fake.wait_for(1)
     assert "Your Teams user ID" in card_texts(call)
+
+
+def test_the_bot_can_authenticate_with_a_certificate_instead_of_a_secret(core: Core, fake: FakeTeams) -> None:
+    with session_scope(core.services.engine) as session:
+        refs.set_tenant(session, TENANT, "ommen")
+    settings = teams_settings(fake, app_secret="", certificate_file=fake.app_certificate())
+    server = TeamsServer(core, settings, host="127.0.0.1", port=0)
+    server.start()
+    try:
+        TeamsClient(server.url, fake).message("aad-13", WINE)
+        [call] = fake.wait_for(1)
+        assert card_of(call)["body"][0]["text"].startswith("🟠") and fake.tokens_issued == 1
+    finally:
+        server.stop()
