@@ -18,9 +18,14 @@ PLATFORMS = ("console", "slack", "telegram", "teams")
 TRUSTED = "trusted_person"
 
 
+def normal_user_id(platform: str, user_id: str) -> str:
+    """Teams user ids are Entra object ids (GUIDs), which Teams sends in lower case."""
+    return user_id.strip().lower() if platform == "teams" else user_id
+
+
 def role_key(platform: str, user_id: str) -> str:
     """How a role holder is written in a case (`taken_by`, `handoff_to`): 'platform:user_id'."""
-    return f"{platform}:{user_id}"
+    return f"{platform}:{normal_user_id(platform, user_id)}"
 
 
 def address_of(key: str) -> Address:
@@ -54,6 +59,7 @@ def trusted_orgs(session: Session, platform: str, user_id: str) -> list[str]:
 def add_role(session: Session, org: str, role: str, platform: str, user_id: str,
              display_name: str | None = None) -> tuple[RoleAssignment, bool]:
     """Register a role (or update the name of an existing one); True when it is new."""
+    user_id = normal_user_id(platform, user_id)
     existing = session.execute(select(RoleAssignment).where(
         RoleAssignment.org == org, RoleAssignment.role == role, RoleAssignment.platform == platform,
         RoleAssignment.user_id == user_id)).scalar_one_or_none()
@@ -77,6 +83,7 @@ def list_roles(session: Session, org: str | None = None) -> list[RoleAssignment]
 
 
 def remove_role(session: Session, org: str, role: str, platform: str, user_id: str) -> bool:
+    user_id = normal_user_id(platform, user_id)
     result = session.execute(delete(RoleAssignment).where(
         RoleAssignment.org == org, RoleAssignment.role == role, RoleAssignment.platform == platform,
         RoleAssignment.user_id == user_id))
@@ -85,6 +92,7 @@ def remove_role(session: Session, org: str, role: str, platform: str, user_id: s
 
 def set_available(session: Session, org: str, platform: str, user_id: str, available: bool) -> int:
     """Mark every role of this user in `org` (un)available, e.g. during a holiday."""
+    user_id = normal_user_id(platform, user_id)
     result = session.execute(update(RoleAssignment).where(
         RoleAssignment.org == org, RoleAssignment.platform == platform,
         RoleAssignment.user_id == user_id).values(available=available))

@@ -51,7 +51,7 @@ async def card_to(fake: FakeTeams, user: str, contains: str, seen: int = 0) -> C
 def test_a_trusted_person_on_teams_and_an_employee_on_telegram(core: Core, fake: FakeTeams, teams: TeamsClient,
                                                                  tg: FakeBotApi) -> None:
     with session_scope(core.services.engine) as s:
-        add_role(s, ORG, "trusted_person", "teams", TP_TEAMS, "Anna de Vries")
+        add_role(s, ORG, "trusted_person", "teams", TP_TEAMS.upper(), "Anna de Vries")  # as pasted
     teams.message(TP_TEAMS, "hallo")  # a bot can only write to someone who talked to it (or installed it)
     fake.wait_for(1, personal(TP_TEAMS))
 

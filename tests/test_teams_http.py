@@ -204,3 +204,13 @@ def test_the_bot_can_authenticate_with_a_certificate_instead_of_a_secret(core: C
         assert card_of(call)["body"][0]["text"].startswith("🟠") and fake.tokens_issued == 1
     finally:
         server.stop()
+
+
+def test_installing_the_app_greets_with_privacy_in_three_lines(teams: TeamsClient, fake: FakeTeams) -> None:
+    install = teams.activity("aad-14", teams.personal("aad-14"), type="installationUpdate", action="add")
+    assert teams.post(install)[0] == 200
+    assert teams.post(install)[0] == 200  # redelivered: greeted once
+    welcome, help_text = fake.wait_for(2)
+    assert "Privacy in drie regels" in card_texts(welcome) and "eDiscovery" in card_texts(welcome)
+    assert "Ik ben de Integriteitsbot van Gemeente Ommen" in card_texts(help_text)
+    assert not wait_until(lambda: len(fake.sent()) > 2, timeout=1.0)

@@ -109,6 +109,10 @@ def handle_activity(bot: TeamsBot, activity: dict[str, Any]) -> None:
     if msg is None:
         if activity.get("type") == "message" and item.ref is not None:
             _unmapped(bot, activity, item)
+        elif _installed(activity) and item.ref is not None:
+            _welcome(bot, activity, item)
+        if bot.loop is not None:
+            bot.loop.wake()
         return
     if msg.text.strip().lower() in MY_ID_WORDS:
         _once(bot, msg, [Reply(to=msg.address, text=teams_text("my_id", item.locale, user_id=msg.address.user))])
@@ -129,6 +133,24 @@ def _removed(activity: dict[str, Any]) -> bool:
     """The user removed the app from their personal scope: the reference stops working."""
     return (activity.get("type") == "installationUpdate" and activity.get("action") in ("remove", "remove-upgrade")
             and normalize.is_personal(activity))
+
+
+def _installed(activity: dict[str, Any]) -> bool:
+    return (activity.get("type") == "installationUpdate" and activity.get("action") == "add"
+            and normalize.is_personal(activity))
+
+
+def _welcome(bot: TeamsBot, activity: dict[str, Any], item: normalize.Inbound) -> None:
+    """The app was installed in someone's personal scope: privacy in three lines, then what it can do."""
+    org = bot.org_of(item.tenant_id)
+    if org is None:
+        return  # their first message will say the tenant is not linked
+    assert item.ref is not None
+    address = Address(normalize.PLATFORM, item.ref.user_id, chat=item.ref.conversation_id)
+    event_id = normalize.event_id_of(activity)
+    welcome = IncomingMessage(address=address, org=org, event_id=f"{event_id}:welcome" if event_id else None)
+    _once(bot, welcome, [Reply(to=address, text=teams_text("welcome", item.locale))])
+    bot.core.handle(IncomingMessage(address=address, org=org, text="help", event_id=event_id))
 
 
 def _unmapped(bot: TeamsBot, activity: dict[str, Any], item: normalize.Inbound) -> None:

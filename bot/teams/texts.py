@@ -15,6 +15,21 @@ TEXTS: dict[str, dict[str, str]] = {
                "questions yet. The bot's administrator links it with:\n"
                "integrity-bot teams tenant add --tenant {tenant} --org <organisation>"),
     },
+    "welcome": {
+        "nl": ("Welkom! Privacy in drie regels:\n"
+               "• Ik bewaar de tekst van je vragen niet; ik gebruik die alleen om te antwoorden.\n"
+               "• Een vertrouwelijk gesprek wordt versleuteld bewaard; de vertrouwenspersoon ziet je naam "
+               "alleen als jij daarvoor kiest.\n"
+               "• Microsoft 365 bewaart Teams-chats volgens het bewaarbeleid van je organisatie en "
+               "compliancebeheerders kunnen ze doorzoeken (eDiscovery): zet er geen namen of details in die "
+               "jou herkenbaar maken."),
+        "en": ("Welcome! Privacy in three lines:\n"
+               "• I do not keep the text of your questions; I only use it to answer.\n"
+               "• A confidential talk is stored encrypted; the trusted person sees your name only if you "
+               "choose so.\n"
+               "• Microsoft 365 keeps Teams chats under your organisation's retention policy and compliance "
+               "administrators can search them (eDiscovery): do not include names or details that identify you."),
+    },
     "my_id": {
         "nl": ("Je Teams-gebruikers-ID (Entra object-ID) is {user_id}. Ben je vertrouwenspersoon of "
                "coördinator? Geef dit ID aan de beheerder, die je ermee registreert."),
