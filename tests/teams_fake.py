@@ -379,6 +379,15 @@ def card_of(call: Call) -> dict[str, Any]:
     return dict(attachment["content"])
 
 
+def block_text(block: dict[str, Any]) -> str:
+    """What a text block of a card shows (a RichTextBlock's runs joined)."""
+    return "".join(run["text"] for run in block.get("inlines", [])) or str(block.get("text") or "")
+
+
+def headline(call: Call) -> str:
+    return block_text(card_of(call)["body"][0])
+
+
 def card_texts(call: Call) -> str:
     out: list[str] = []
 

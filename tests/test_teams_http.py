@@ -20,7 +20,17 @@ from storage import teams as refs
 from storage.db import session_scope
 from storage.models import OutboxMessage
 from tests.slack_fake import wait_until
-from tests.teams_fake import TENANT, FakeTeams, TeamsClient, buttons_of, card_of, card_texts, teams_settings
+from tests.teams_fake import (
+    TENANT,
+    FakeTeams,
+    TeamsClient,
+    block_text,
+    buttons_of,
+    card_of,
+    card_texts,
+    headline,
+    teams_settings,
+)
 
 pytest_plugins = ["tests.teams_fixtures"]  # fixtures: fake, endpoint, teams
 
@@ -38,11 +48,12 @@ def test_a_personal_message_is_answered_with_the_traffic_light_card(teams: Teams
     assert call.conversation == personal("aad-1")
     card = card_of(call)
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
-    headline = card["body"][0]
-    assert headline["text"].startswith("🟠") and headline["color"] == "Warning"
+    first = card["body"][0]
+    assert block_text(first).startswith("🟠") and first["inlines"][0]["color"] == "Warning"
     text = card_texts(call)
     assert "Wat nu" in text and "👉" in text and "Coördinator" in text
-    assert card["body"][-1]["text"].startswith("📄 Bron") and card["body"][-1]["isSubtle"] is True
+    source = card["body"][-1]
+    assert block_text(source).startswith("📄 Bron") and source["inlines"][0]["isSubtle"] is True
     assert call.body["summary"].startswith("🟠")  # what the notification shows
     assert fake.tokens_issued == 1  # the bot's token came from (the fake) Entra ID, and is cached
 
@@ -56,7 +67,7 @@ def test_a_may_i_question_asks_the_value_with_buttons_and_the_card_shows_the_cho
     assert {"value:le:50", "value:gt:50", "value:unknown"} <= ids
     assert teams.press("aad-2", question, "meer dan")[0] == 200
     answer = fake.wait_for(2)[1]
-    assert card_of(answer)["body"][0]["text"].startswith("🔴")
+    assert headline(answer).startswith("🔴")
     # the question's card is redrawn: its text stays, the buttons make way for what was chosen
     assert wait_until(lambda: len(fake.updates()) == 1)
     [update] = fake.updates()
@@ -79,8 +90,7 @@ def test_a_stale_button_gets_a_kind_answer(teams: TeamsClient, fake: FakeTeams) 
 def test_a_reporting_question_gets_the_route_card(teams: TeamsClient, fake: FakeTeams) -> None:
     teams.message("aad-4", "Een collega pest mij, bij wie kan ik terecht?")
     [call] = fake.wait_for(1)
-    body = card_of(call)["body"]
-    assert body[0]["text"].startswith("📣")
+    assert headline(call).startswith("📣")
     text = card_texts(call)
     assert "1." in text and "vertrouwenspersoon" in text.lower()
 
@@ -137,7 +147,7 @@ def test_a_channel_mention_is_answered_in_its_thread(teams: TeamsClient, fake: F
     teams.channel_mention("aad-7", WINE, thread="1700000000777")
     [call] = fake.wait_for(1)
     assert call.conversation == "19:general@thread.tacv2;messageid=1700000000777"
-    assert card_of(call)["body"][0]["text"].startswith("🟠")
+    assert headline(call).startswith("🟠")
 
 
 def test_a_confidential_request_in_a_channel_moves_to_the_personal_chat(teams: TeamsClient, fake: FakeTeams,
@@ -161,7 +171,7 @@ def test_a_429_is_retried_after_its_retry_after(teams: TeamsClient, fake: FakeTe
     fake.fail(429, "TooManyRequests", headers={"Retry-After": "1"})
     teams.message("aad-9", WINE)
     [call] = fake.wait_for(1)
-    assert card_of(call)["body"][0]["text"].startswith("🟠")
+    assert headline(call).startswith("🟠")
     assert [c.method for c in fake.calls if c.method != "create_conversation"] == ["failed_send", "send"]
 
     def row() -> OutboxMessage:
@@ -201,7 +211,7 @@ def test_the_bot_can_authenticate_with_a_certificate_instead_of_a_secret(core: C
     try:
         TeamsClient(server.url, fake).message("aad-13", WINE)
         [call] = fake.wait_for(1)
-        assert card_of(call)["body"][0]["text"].startswith("🟠") and fake.tokens_issued == 1
+        assert headline(call).startswith("🟠") and fake.tokens_issued == 1
     finally:
         server.stop()
 
@@ -214,3 +224,14 @@ def test_installing_the_app_greets_with_privacy_in_three_lines(teams: TeamsClien
     assert "Privacy in drie regels" in card_texts(welcome) and "eDiscovery" in card_texts(welcome)
     assert "Ik ben de Integriteitsbot van Gemeente Ommen" in card_texts(help_text)
     assert not wait_until(lambda: len(fake.sent()) > 2, timeout=1.0)
+
+
+def test_what_someone_wrote_is_shown_literally_not_as_markdown(core: Core) -> None:
+    from bot.teams.cards import card_json
+    from handlers.types import Address, Reply
+
+    written = "Zie *bijlage* en snake_case_naam\n1. eerst [link](https://x)"
+    card = card_json(Reply(to=Address("teams", "u"), text=written))
+    runs = [run for block in card["body"] for run in block["inlines"]]
+    assert [r["text"] for r in runs] == ["Zie *bijlage* en snake_case_naam", "1. eerst [link](https://x)"]
+    assert all(block["type"] == "RichTextBlock" for block in card["body"])  # never read as Markdown

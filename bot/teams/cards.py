@@ -16,9 +16,10 @@ from microsoft_teams.cards import (
     ActionSet,
     AdaptiveCard,
     CardElement,
+    RichTextBlock,
     SubmitAction,
-    TextBlock,
     TextInput,
+    TextRun,
 )
 
 from bot.teams.normalize import ACTION_KEY, REPLY_ACTION, REPLY_FIELD
@@ -37,24 +38,30 @@ REPLY_PLACEHOLDER = {"nl": "Typ je antwoord aan {who}", "en": "Type your answer 
 REPLY_BUTTON = {"nl": "Antwoord versturen", "en": "Send answer"}
 
 
-def escape(text: str) -> str:
-    """Card TextBlocks read a subset of Markdown: keep what people typed literal."""
-    for char in ("\\", "*", "_", "[", "]", "`", "#"):
-        text = text.replace(char, "\\" + char)
-    return text
+def _para(text: str, **style: Any) -> list[CardElement]:
+    """Text shown exactly as written, one block per line.
+
+    RichTextBlock/TextRun is never read as Markdown (a TextBlock is): what an employee or a
+    document writes with *, _ or "1." stays literal, without escapes Teams would show.
+    """
+    spacing = style.pop("spacing", None)
+    blocks: list[CardElement] = []
+    for i, line in enumerate(text[:TEXT_MAX].split("\n")):
+        if line.strip():
+            extra = {"spacing": spacing} if spacing and i == 0 else {"spacing": "None"} if i else {}
+            blocks.append(RichTextBlock(inlines=[TextRun(text=line, **style)], **extra))
+    return blocks
 
 
-def _text(value: str, **style: Any) -> TextBlock:
-    return TextBlock(text=value[:TEXT_MAX], wrap=True, **style)
-
-
-def _contacts(contacts: list[ContactLine], numbered: bool = False) -> TextBlock:
-    lines = []
+def _contacts(contacts: list[ContactLine], numbered: bool = False) -> list[CardElement]:
+    blocks: list[CardElement] = []
     for i, c in enumerate(contacts, 1):
         label = c.label[:1].upper() + c.label[1:]
-        entry = f"**{escape(label)}**" + (f": {escape(c.details)}" if c.details else "")
-        lines.append(f"{i}. {entry}" if numbered else f"👤 {entry}")
-    return _text("\n\n".join(lines))
+        runs = [TextRun(text=f"{i}. " if numbered else "👤 "), TextRun(text=label, weight="Bolder")]
+        if c.details:
+            runs.append(TextRun(text=f": {c.details}"))
+        blocks.append(RichTextBlock(inlines=runs))
+    return blocks
 
 
 def answer_body(answer: Answer) -> list[CardElement] | None:
@@ -62,40 +69,41 @@ def answer_body(answer: Answer) -> list[CardElement] | None:
     lang = answer.lang
     body: list[CardElement] = []
     if answer.intent == "rule":
-        body.append(_text(answer.headline, size="Large", weight="Bolder",
-                          color=VERDICT_COLOUR.get(answer.verdict or "", "Default")))
-        body.append(_text(escape(answer.reason)))
+        body += _para(answer.headline, size="Large", weight="Bolder",
+                      color=VERDICT_COLOUR.get(answer.verdict or "", "Default"))
+        body += _para(answer.reason)
         if answer.action:
-            body.append(_text(f"**{fixed('do_now', lang)}**\n\n👉 {escape(answer.action)}"))
-        if answer.details:
-            body.append(_text("\n\n".join(escape(d) for d in answer.details)))
+            body += _para(fixed("do_now", lang), weight="Bolder", spacing="Medium")
+            body += _para(f"👉 {answer.action}")
+        for detail in answer.details:
+            body += _para(detail)
         if answer.contacts:
-            body.append(_text(f"**{fixed('who', lang)}**"))
-            body.append(_contacts(answer.contacts))
+            body += _para(fixed("who", lang), weight="Bolder", spacing="Medium")
+            body += _contacts(answer.contacts)
     elif answer.intent == "route":
-        body.append(_text(f"📣 {answer.headline}", size="Large", weight="Bolder"))
-        body.append(_text(escape(answer.reason)))
+        body += _para(f"📣 {answer.headline}", size="Large", weight="Bolder")
+        body += _para(answer.reason)
         if answer.contacts:
-            body.append(_text(f"**{fixed('route_order', lang)}**"))
-            body.append(_contacts(answer.contacts, numbered=True))
-        if answer.details:
-            body.append(_text("\n".join(f"- {escape(d)}" for d in answer.details)))
+            body += _para(fixed("route_order", lang), weight="Bolder", spacing="Medium")
+            body += _contacts(answer.contacts, numbered=True)
+        for detail in answer.details:
+            body += _para(f"• {detail}")
     elif answer.intent == "clarify":
-        body.append(_text(escape(answer.headline), weight="Bolder"))
+        body += _para(answer.headline, weight="Bolder")
     elif answer.intent == "info" and answer.reason:
-        body.append(_text(escape(answer.reason)))
+        body += _para(answer.reason)
         if answer.contacts:
-            body.append(_contacts(answer.contacts))
+            body += _contacts(answer.contacts)
     else:
         return None
     line = source_line(answer)
     if line:
-        body.append(_text(escape(line), size="Small", is_subtle=True, spacing="Medium"))
+        body += _para(line, size="Small", is_subtle=True, spacing="Medium")
     return body
 
 
 def _plain(text: str) -> list[CardElement]:
-    return [_text(escape(part)) for part in text.split("\n\n") if part.strip()] or [_text("…")]
+    return _para(text) or _para("…")
 
 
 def _buttons(buttons: list[Button]) -> list[CardElement]:
@@ -122,8 +130,8 @@ def reply_card(reply: Reply, chosen: str | None = None) -> AdaptiveCard:
     body = (answer_body(reply.answer) if reply.answer else None) or _plain(reply.text)
     lang = reply.answer.lang if reply.answer else "nl"
     if chosen is not None:
-        label = CHOSEN[lang].format(label=escape(chosen)) if chosen else ANSWERED[lang]
-        body.append(_text(f"✔ {label}", weight="Bolder", color="Accent", spacing="Medium"))
+        label = CHOSEN[lang].format(label=chosen) if chosen else ANSWERED[lang]
+        body += _para(f"✔ {label}", weight="Bolder", color="Accent", spacing="Medium")
     else:
         body += _buttons(reply.buttons) + _answer_field(reply)
     return AdaptiveCard(version=VERSION, body=body)
