@@ -100,6 +100,7 @@ def test_an_employee_on_teams_and_a_trusted_person_on_telegram(core: Core, fake:
                                                                  tg: FakeBotApi) -> None:
     with session_scope(core.services.engine) as s:
         add_role(s, ORG, "trusted_person", "telegram", str(TP_TG), "Piet Bakker")
+    tg.has_started(TP_TG)  # the trusted person once pressed Start (to learn their id with /mijnid)
 
     def press_teams(label: str) -> None:
         for call in reversed(fake.sent(personal(EMP_TEAMS))):
