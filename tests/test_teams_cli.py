@@ -9,6 +9,7 @@ import signal
 import struct
 import subprocess
 import sys
+import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +44,8 @@ def test_the_command_serves_the_endpoint_until_ctrl_c(tmp_path: Path, fake: Fake
     assert _cli(tmp_path, "teams", "tenant", "add", "--tenant", TENANT, "--org", "Ommen").returncode == 0
     env = _env(tmp_path, TEAMS_APP_ID=APP_ID, TEAMS_APP_SECRET=APP_SECRET, TEAMS_TENANT_ID=TENANT,
                TEAMS_LOGIN_URL=fake.login_url, TEAMS_OPENID_METADATA_URL=fake.openid_url, TEAMS_HOST="127.0.0.1",
-               TEAMS_PORT="0", INTEGRITY_ENCRYPTION_KEYS=encryption_key, REQUESTS_CA_BUNDLE=str(fake.ca_file))
+               TEAMS_PORT="0", INTEGRITY_ENCRYPTION_KEYS=encryption_key, REQUESTS_CA_BUNDLE=str(fake.ca_file),
+               INTEGRITY_HEALTH_HOST="127.0.0.1", INTEGRITY_HEALTH_PORT="0")
     proc = subprocess.Popen([str(CLI), "teams"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stderr is not None
@@ -58,6 +60,10 @@ def test_the_command_serves_the_endpoint_until_ctrl_c(tmp_path: Path, fake: Fake
         assert client.message("aad-cli", "help")[0] == 200
         [call] = fake.wait_for(1)
         assert "Ik ben de Integriteitsbot van Gemeente Ommen" in card_texts(call)
+        health = next(re.search(r"http://\S+/healthz", line) for line in lines if "/healthz" in line)
+        assert health is not None
+        with urllib.request.urlopen(health.group(0), timeout=10) as resp:
+            assert resp.status == 200
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=WAIT_S) == 0
     finally:
@@ -66,13 +72,19 @@ def test_the_command_serves_the_endpoint_until_ctrl_c(tmp_path: Path, fake: Fake
             proc.wait()
 
 
-def test_missing_settings_are_explained_without_a_traceback(tmp_path: Path) -> None:
+def test_missing_settings_are_explained_without_a_traceback(tmp_path: Path, encryption_key: str) -> None:
     result = _cli(tmp_path, "teams")
     assert result.returncode == 2
     assert "TEAMS_APP_ID ontbreekt" in result.stderr and "TEAMS_APP_SECRET" in result.stderr
     assert "Traceback" not in result.stderr
-    result = _cli(tmp_path, "teams", TEAMS_APP_ID=APP_ID, TEAMS_APP_SECRET="x", TEAMS_ORG="nergens")
-    assert result.returncode == 2 and "TEAMS_ORG: onbekende organisatie 'nergens'" in result.stderr
+    result = _cli(tmp_path, "teams", TEAMS_APP_ID=APP_ID, TEAMS_APP_SECRET="x")
+    assert result.returncode == 2 and "INTEGRITY_ENCRYPTION_KEYS is leeg" in result.stderr
+    result = _cli(tmp_path, "teams", TEAMS_APP_ID=APP_ID, TEAMS_APP_SECRET="x", TEAMS_ORG="nergens",
+                  INTEGRITY_ENCRYPTION_KEYS=encryption_key)
+    assert result.returncode == 2 and "Onbekende organisatie 'nergens'" in result.stderr
+    result = _cli(tmp_path, "teams", TEAMS_APP_ID=APP_ID, TEAMS_PORT="poort")
+    assert result.returncode == 2 and "TEAMS_PORT: ongeldige waarde 'poort'" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

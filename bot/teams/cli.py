@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.settings import Settings
+from bot.startup import check_keys, org_slug, require_org, settings_problem
 from bot.teams.settings import TeamsSettings
 
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -37,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     tsub = t.add_subparsers(dest="tenant_command", required=True)
     add = tsub.add_parser("add", help="link a tenant to an organisation (or move it)")
     add.add_argument("--tenant", required=True, help="Directory (tenant) ID, a GUID")
-    add.add_argument("--org", required=True, help="organisation slug, e.g. ommen")
+    add.add_argument("--org", required=True, type=org_slug, help="organisation slug, e.g. ommen")
     add.set_defaults(func=cmd_tenant_add)
     rm = tsub.add_parser("remove", help="unlink a tenant")
     rm.add_argument("--tenant", required=True)
@@ -50,7 +51,7 @@ def _teams_settings() -> TeamsSettings | None:
     try:
         return TeamsSettings()
     except ValidationError as exc:
-        print(f"Teams-instellingen kloppen niet / Teams settings are invalid:\n{exc}", file=sys.stderr)
+        print(settings_problem(exc, "TEAMS_"), file=sys.stderr)
         return None
 
 
@@ -89,11 +90,7 @@ def cmd_tenant_add(args: argparse.Namespace, settings: Settings) -> int:
     core = _core(settings)
     if core is None:
         return 2
-    org = args.org.strip().lower()
-    if org not in core.services.kb.organisations:
-        known = ", ".join(sorted(core.services.kb.organisations))
-        print(f"Onbekende organisatie '{args.org}'. Kies uit: {known}", file=sys.stderr)
-        return 2
+    org = require_org(core.services.kb.organisations, args.org, "--org ORG")
     tenant = args.tenant.strip()
     if not tenant or len(tenant) > 100 or any(c.isspace() for c in tenant):
         print("--tenant moet de Directory (tenant) ID zijn, bijvoorbeeld 72f988bf-86f1-41af-91ab-2d7cd011db47.",
@@ -140,21 +137,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if teams is None:
         return 2
     problems = teams.problems()
-    core = _core(settings) if not problems else None
-    if not problems and core is None:
-        return 2
-    if core is not None and teams.org and teams.org.strip().lower() not in core.services.kb.organisations:
-        problems.append(f"TEAMS_ORG: onbekende organisatie '{teams.org}' "
-                        f"(kies uit: {', '.join(sorted(core.services.kb.organisations))})")
     if problems:
-        print("Kan de Teams-bot niet starten / cannot start the Teams bot:", file=sys.stderr)
+        print("Kan de Teams-bot niet starten:", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    teams.org = teams.org.strip().lower()
-    if core.services.cipher is None:
-        print("Let op: zonder INTEGRITY_ENCRYPTION_KEYS start geen vertrouwelijk gesprek "
-              "(maak een sleutel met: integrity-bot admin keygen).", file=sys.stderr)
+    check_keys(settings, required=True)  # employees can ask for a trusted person here
+    core = _core(settings)
+    if core is None:
+        return 2
+    if teams.org.strip():
+        teams.org = require_org(core.services.kb.organisations, teams.org, "TEAMS_ORG (of laat het leeg)")
+    from bot.observability import start_observability
     from bot.reminder_service import start_reminder_service
     from bot.teams.server import TeamsServer
 
@@ -167,6 +161,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     reminders = start_reminder_service(core, settings)
+    observability = start_observability(core, settings, reminders, "teams")
     _print_tenants(core, teams)
     print(f"Teams-bot luistert op http://{server.host}:{server.port}{teams.path} (Ctrl-C om te stoppen)",
           file=sys.stderr, flush=True)
@@ -175,6 +170,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        if observability is not None:
+            observability.close()
         reminders.shutdown()
         server.stop()
     return 0

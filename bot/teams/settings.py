@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MULTI_TENANT = "botframework.com"
@@ -33,6 +33,12 @@ class TeamsSettings(BaseSettings):
         description="Bot Framework OpenID document; its keys sign incoming requests (tests use a fake)")
     token_issuer: str = Field("https://api.botframework.com", description="issuer of incoming request tokens")
     bot_scope: str = Field("https://api.botframework.com/.default", description="scope of the bot's own token")
+
+    @field_validator("certificate_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`TEAMS_CERTIFICATE_FILE=` as copied from .env.example means: no certificate."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def token_tenant(self) -> str:
         """The tenant the bot asks for its token in (its own, or the Bot Framework's for multi-tenant)."""
