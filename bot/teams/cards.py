@@ -122,7 +122,7 @@ def _answer_field(reply: Reply) -> list[CardElement]:
     lang = reply.answer.lang if reply.answer else "nl"
     who = "Melder" if lang == "nl" else "the reporter"
     return [TextInput(id=REPLY_FIELD, is_multiline=True, placeholder=REPLY_PLACEHOLDER[lang].format(who=who)),
-            ActionSet(actions=[SubmitAction(title=REPLY_BUTTON[lang], data={ACTION_KEY: REPLY_ACTION})])]
+            ActionSet(actions=[SubmitAction(title=REPLY_BUTTON[lang], data={ACTION_KEY: REPLY_ACTION, "tag": tag})])]
 
 
 def reply_card(reply: Reply, chosen: str | None = None) -> AdaptiveCard:

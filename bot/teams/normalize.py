@@ -83,6 +83,17 @@ def plain_text(activity: dict[str, Any]) -> str:
     return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
 
 
+def case_tag(value: object) -> str | None:
+    """The case a card's answer field belongs to, as the card itself carries it.
+
+    Only a case tag is taken; whether this user may answer that case is the core's decision
+    (only the trusted person who took it may), exactly as for a tag found in the outbox.
+    """
+    if isinstance(value, str) and value.split(":", 1)[0] in ("handoff", "case") and len(value) <= 200:
+        return value
+    return None
+
+
 def message_key(conversation_id: str, activity_id: str) -> str:
     """How a sent (or received) Teams message is named in the outbox's platform_message_id."""
     return f"{conversation_id}:{activity_id}"
@@ -137,6 +148,8 @@ def inbound(activity: dict[str, Any], org_of: Callable[[str | None], str | None]
             text = str(value.get(REPLY_FIELD) or "").strip()
             if not text:
                 return base
+            if common["thread"] is None:  # the card was sent a moment ago and is not marked delivered yet
+                common["thread"] = case_tag(value.get("tag"))
             return Inbound(IncomingMessage(text=text, **common), tenant, ref, card, None, lang, personal)
         label = value.get("label") if isinstance(value.get("label"), str) else None
         return Inbound(IncomingMessage(action=action, **common), tenant, ref, card, label, lang, personal)
