@@ -1,7 +1,7 @@
 """Teams: how to reach each Teams user (conversation references) and which tenant is which organisation.
 
 Revision ID: ed79269004ab
-Revises: 0001
+Revises: 65f23166ea47
 Create Date: 2026-12-01 23:36:37.049149
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'ed79269004ab'
-down_revision = '0001'
+down_revision = '65f23166ea47'
 branch_labels = None
 depends_on = None
 
