@@ -57,6 +57,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     if args.jsonl:
         run_jsonl(core, org)
     else:
+        if core.services.cipher is None:
+            print("Let op: zonder INTEGRITY_ENCRYPTION_KEYS start geen vertrouwelijk gesprek "
+                  "(maak een sleutel met: integrity-bot admin keygen).", file=sys.stderr)
         run_interactive(core, org, args.user or getpass.getuser())
     return 0
 

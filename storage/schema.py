@@ -103,7 +103,8 @@ def _alembic_head() -> str:
     heads = _script().get_heads()
     if len(heads) != 1:
         raise StartupError(f"De migraties van deze versie hebben {len(heads)} eindpunten ({', '.join(heads)}) "
-                           "in plaats van één: dat is een fout in de release.")
+                           "in plaats van één: dat is een fout in de release.\n"
+                           "Developers: set the newer revision's down_revision to the other one.")
     return heads[0]
 
 
@@ -171,10 +172,14 @@ def _upgrade(conn: Connection) -> None:
 @contextmanager
 def _locked(engine: Engine) -> Iterator[Connection]:
     """One transaction holding the migration lock: PostgreSQL's advisory lock (released at commit),
-    on SQLite an exclusive lock on '<database>.lock' (pysqlite runs DDL outside transactions)."""
+    on SQLite an exclusive lock on '<database>.lock' and a write transaction."""
     with _file_lock(engine), engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        elif conn.dialect.name == "sqlite":
+            # pysqlite opens no transaction for DDL by itself: open one, so a migration is all or
+            # nothing (and one commit instead of one per statement)
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         yield conn
 
 
