@@ -111,6 +111,9 @@ class Document(Strict):
     title: str
     file: str | None = Field(None, description="seed file name, for traceability")
     year: int | None = None
+    url: str | None = Field(None, pattern=r"^https://\S+$",
+                            description="where the organisation publishes the document (https); the source "
+                                        "line of an answer links there. Only a published address, never a guess.")
 
 
 class Contact(Grounded):

@@ -21,8 +21,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.links import Links
 from bot.slack import normalize
-from bot.slack.blocks import ACTION_PREFIX
+from bot.slack.blocks import ACTION_PREFIX, use_links
 from bot.slack.etiquette import is_private
 from bot.slack.home import ANSWER as ANSWER_BUTTON
 from bot.slack.home import ASK, CONFIDE, home_view
@@ -92,6 +93,7 @@ def build_slack(core: Core, settings: SlackSettings, default_org: str) -> SlackB
         client = WebClient(token=settings.bot_token or None, base_url=settings.api_base_url)
         app = App(client=client, signing_secret=settings.signing_secret, token_verification_enabled=False,
                   process_before_response=True, listener_executor=work, name="integrity-bot")
+    use_links(Links(core.services.kb, engine))  # document links and registered people in answers
     sender = SlackSender(client, engine, core.services.cipher)
     bot = SlackBot(app=app, core=core, sender=sender, loop=OutboxLoop(sender, settings.outbox_interval),
                    orgs=orgs, settings=settings, work=work)

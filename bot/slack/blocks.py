@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.links import NO_LINKS, Links
 from handlers.render import source_line
 from handlers.texts import text as fixed
 from handlers.types import Button, Reply
@@ -92,11 +93,27 @@ def buttons(items: list[Button]) -> list[Block]:
     return rows
 
 
-def _contacts(contacts: list[ContactLine], numbered: bool = False) -> str:
+_links: Links = NO_LINKS
+
+
+def use_links(links: Links) -> None:
+    """Set once when the app is built: document URLs and registered people for every answer."""
+    global _links
+    _links = links
+
+
+def _org_of(answer: Answer) -> str:
+    return next((s.get("org", "") for s in answer.sources if s.get("org") not in (None, "national")), "")
+
+
+def _contacts(contacts: list[ContactLine], numbered: bool = False, org: str = "") -> str:
     lines = []
     for i, c in enumerate(contacts, 1):
         label = c.label[:1].upper() + c.label[1:]
         entry = f"*{escape(label)}*" + (f": {escape(c.details)}" if c.details else "")
+        people = _links.people("slack", org, c.channel) if org else []
+        if people:  # registered on Slack: one click opens a direct message with them
+            entry += " · " + ", ".join(f"<@{u}>" for u in people[:3])
         lines.append(f"{i}. {entry}" if numbered else f"👤 {entry}")
     return "\n".join(lines)
 
@@ -115,12 +132,13 @@ def answer_blocks(answer: Answer) -> list[Block] | None:
         if answer.details:
             blocks += section("\n".join(escape(d) for d in answer.details))
         if answer.contacts:
-            blocks += section(f"*{fixed('who', lang)}*\n{_contacts(answer.contacts)}")
+            blocks += section(f"*{fixed('who', lang)}*\n{_contacts(answer.contacts, org=_org_of(answer))}")
     elif answer.intent == "route":
         blocks.append(header(f"📣 {answer.headline}"))
         blocks += section(escape(answer.reason))
         if answer.contacts:
-            blocks += section(f"*{fixed('route_order', lang)}*\n{_contacts(answer.contacts, numbered=True)}")
+            blocks += section(f"*{fixed('route_order', lang)}*\n"
+                              f"{_contacts(answer.contacts, numbered=True, org=_org_of(answer))}")
         if answer.details:
             blocks += section("\n".join(f"• {escape(d)}" for d in answer.details))
     elif answer.intent == "clarify":
@@ -128,12 +146,13 @@ def answer_blocks(answer: Answer) -> list[Block] | None:
     elif answer.intent == "info" and answer.reason:
         blocks += section(escape(answer.reason))
         if answer.contacts:
-            blocks += section(_contacts(answer.contacts))
+            blocks += section(_contacts(answer.contacts, org=_org_of(answer)))
     else:
         return None
     line = source_line(answer)
     if line:
-        blocks.append(context(escape(line)))
+        url = _links.source_url(answer)
+        blocks.append(context(f"<{url}|{escape(line)}>" if url else escape(line)))
     return blocks
 
 

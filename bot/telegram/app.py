@@ -15,9 +15,11 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.links import Links
 from bot.telegram.inbound import process
 from bot.telegram.normalize import PLATFORM, normalise
 from bot.telegram.presses import answer_press
+from bot.telegram.render import use_links
 from bot.telegram.sender import OutboxPump
 from bot.telegram.settings import TelegramSettings
 from bot.telegram.texts import command_menu
@@ -47,6 +49,7 @@ def install_handlers(app: Application, core: Core, org: str, pump: OutboxPump) -
     (t.me/<bot>?start=<org>) chooses one, remembered in the user's conversation state.
     """
     orgs = set(core.services.kb.organisations)
+    use_links(Links(core.services.kb, core.services.engine))
 
     def thread_of(chat_id: str, message_id: int) -> str | None:
         return tag_of_sent_message(core.services.engine, PLATFORM, f"{chat_id}:{message_id}")

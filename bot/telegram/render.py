@@ -13,6 +13,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.links import NO_LINKS, Links
 from handlers.texts import text as core_text
 from handlers.types import Reply
 
@@ -61,11 +62,24 @@ def _pieces(raw: str, limit: int) -> list[str]:
     return [p for p in pieces if p]
 
 
+_links: Links = NO_LINKS
+
+
+def use_links(links: Links) -> None:
+    """Set once when the bot is built: the source line links to a document's public page."""
+    global _links
+    _links = links
+
+
 def _html_lines(reply: Reply, limit: int) -> list[str]:
     """Each line of the text escaped and styled; lines too long for one message broken up."""
     out: list[str] = []
+    url = _links.source_url(reply.answer) if reply.answer else None
     for line in reply.text.split("\n"):
         tag = _style(line, reply)
+        if url and tag == "i" and len(line) + len(url) < limit - 40:
+            out.append(f'<i><a href="{html.escape(url)}">{html.escape(line, quote=False)}</a></i>')
+            continue
         overhead = len(f"<{tag}></{tag}>") if tag else 0
         for piece in _pieces(line, limit - overhead) if line else [""]:
             escaped = html.escape(piece, quote=False)
