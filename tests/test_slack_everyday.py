@@ -148,6 +148,11 @@ def test_a_second_trusted_person_pressing_take_gets_a_private_notice_and_spent_b
     [first], [second] = posts_to(fake, f"D{TP}"), posts_to(fake, f"D{TP2}")
     press(slack, TP, first, "Oppakken", ts_of(fake, first), response_url=fake.response_url("t1"))
     bot.sender.drain()
+    # the other trusted person's copy loses its button at once …
+    [other] = [u for u in fake.of("chat.update") if u["channel"] == f"D{TP2}"]
+    assert other["ts"] == ts_of(fake, second) and "Opgepakt door een vertrouwenspersoon" in texts_of(blocks_of(other))
+    assert not [b for b in blocks_of(other) if b["type"] == "actions"]
+    # … and pressing it anyway (an old screen) gets a notice only they see
     press(slack, TP2, second, "Oppakken", ts_of(fake, second), response_url=fake.response_url("t2"))
     bot.sender.drain()
     updates = {u["channel"]: u for u in fake.of("chat.update")}

@@ -120,3 +120,38 @@ def test_the_fake_reads_html_like_telegram() -> None:
     assert "Unsupported start tag" in (html_error("<p>alinea</p>") or "")
     assert "end tag" in (html_error("<b>open") or "")
     assert html_error("P&O") is not None  # a bare & is an error in Telegram's HTML
+
+
+def test_when_one_trusted_person_takes_a_case_the_others_copy_loses_its_button(core: Core, fake: FakeBotApi) -> None:
+    tp1, tp2 = 4101, 4102
+    with session_scope(core.services.engine) as session:
+        add_role(session, "ommen", "trusted_person", "telegram", str(tp1), "Eerste")
+        add_role(session, "ommen", "trusted_person", "telegram", str(tp2), "Tweede")
+    fake.has_started(tp1, tp2)
+
+    def press(user: int, label: str) -> None:
+        for sent in reversed(fake.sent(user)):
+            for text, data in buttons(sent):
+                if label.lower() in text.lower():
+                    fake.push(button_press(user, data, on_message=sent["_message_id"],
+                                           reply_markup=sent["reply_markup"]))
+                    return
+        raise AssertionError(f"no button {label!r} for {user}")
+
+    async def scenario() -> None:
+        async with running(core, fake):
+            fake.push(message(ALICE, "/vertrouwenspersoon"))
+            await until(lambda: any(buttons(m) for m in fake.sent(ALICE)), "the consent question")
+            press(ALICE, "Ja, ga verder")
+            await until(lambda: len(fake.sent(ALICE)) >= 2, "the kind question")
+            press(ALICE, "Ongewenst gedrag")
+            await until(lambda: len(fake.sent(ALICE)) >= 3, "the first-message question")
+            fake.push(message(ALICE, "Mijn leidinggevende schreeuwt tegen me."))
+            await until(lambda: fake.sent(tp1) and fake.sent(tp2), "both handoffs")
+            press(tp1, "Oppakken")
+            await until(lambda: [e for e in fake.called("editMessageReplyMarkup") if int(e["chat_id"]) == tp2],
+                        "the other copy updated")
+    asyncio.run(scenario())
+    [edit] = [e for e in fake.called("editMessageReplyMarkup") if int(e["chat_id"]) == tp2]
+    assert int(edit["message_id"]) == fake.sent(tp2)[0]["_message_id"]
+    assert edit["reply_markup"]["inline_keyboard"][0][0]["text"] == "✔️ Opgepakt door een vertrouwenspersoon"

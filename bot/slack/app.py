@@ -23,7 +23,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.links import Links
 from bot.slack import normalize
-from bot.slack.blocks import ACTION_PREFIX, use_links
+from bot.slack.blocks import ACTION_PREFIX, notification_text, reply_blocks, use_links
 from bot.slack.etiquette import is_private
 from bot.slack.home import ANSWER as ANSWER_BUTTON
 from bot.slack.home import ASK, CONFIDE, home_view
@@ -37,7 +37,7 @@ from bot.slack.outbox_loop import OutboxLoop
 from bot.slack.sender import SlackSender
 from bot.slack.settings import OrgResolver, SlackSettings
 from bot.slack.spent import spent_blocks, spent_note
-from bot.slack.threads import event_handled, tag_lookup
+from bot.slack.threads import event_handled, sent_with_tag, tag_lookup
 from bot.slack.work import TrackedExecutor, UserOrder
 from bot.slack.workspace_client import WorkspaceClient
 from handlers.dispatcher import Core
@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 
 # The bot scopes of manifest.yml, asked for when a workspace installs the app (OAuth distribution).
 BOT_SCOPES = ["app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read"]
-RETRY_DELAYS_S = (0.5, 2.0)  # in-process retries of a failed handling before the user is told
+RETRY_DELAYS_S = (0.5, 2.0)
+TAKE = "confide:tp:take:"  # in-process retries of a failed handling before the user is told
 MOVED_TO_DM = {
     "nl": "🔒 Hierover praten we liever niet in een kanaal. Ik heb je een direct bericht gestuurd.",
     "en": "🔒 Better not to discuss this in a channel. I've sent you a direct message.",
@@ -200,6 +201,8 @@ def _register(bot: SlackBot) -> None:
             stale = [r for r in replies if r.tag == STALE_BUTTON and r.to == msg.address]
             _show_passing(body, stale)
             _spend(body, replies, bool(stale), client)
+            if msg.action and msg.action.startswith(TAKE) and not stale:
+                _spend_other_handoffs(msg.action.removeprefix(TAKE).split(":")[0], body, client)
 
     def _show_passing(body: dict[str, Any], stale: list[Reply]) -> None:
         """A refusal about a button: an ephemeral message only the presser sees."""
@@ -237,6 +240,19 @@ def _register(bot: SlackBot) -> None:
                                blocks=spent_blocks(list(message.get("blocks") or []), text))
         except (SlackApiError, OSError) as exc:
             log.info("could not replace the buttons of a pressed message: %s", type(exc).__name__)
+
+    def _spend_other_handoffs(case_id: str, body: dict[str, Any], client: WebClient) -> None:
+        """The other trusted persons' copies of a handoff that was just taken lose their button."""
+        pressed = (normalize.channel_of_action(body), ((body.get("message") or {}).get("ts")))
+        for channel, ts, reply in sent_with_tag(core.services.engine, core.services.cipher, f"handoff:{case_id}"):
+            if (channel, ts) == pressed or reply is None:
+                continue
+            taken = spent_note(TAKE, "", False, "nl")
+            try:
+                client.chat_update(channel=channel, ts=ts, text=notification_text(reply),
+                                   blocks=spent_blocks(reply_blocks(reply), taken))
+            except (SlackApiError, OSError) as exc:
+                log.info("could not update another trusted person's handoff: %s", type(exc).__name__)
 
     def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") != "home" or not event.get("user"):

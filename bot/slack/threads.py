@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from bot.slack.normalize import PLATFORM, THREAD_TAG
 from storage.crypto import Cipher
 from storage.db import session_scope
+from storage.messages import Reply
 from storage.models import OutboxMessage, ProcessedEvent
 from storage.outbox import decode, tag_of_sent_message
 
@@ -63,3 +64,21 @@ def event_handled(engine: Engine, event_id: str) -> bool:
         return session.execute(
             select(ProcessedEvent.id).where(ProcessedEvent.platform == PLATFORM,
                                             ProcessedEvent.event_id == event_id)).first() is not None
+
+
+def sent_with_tag(engine: Engine, cipher: Cipher | None, tag: str) -> list[tuple[str, str, Reply | None]]:
+    """(channel, ts, the reply) of every delivered Slack message with `tag` (the reply None when
+    its key is gone): the copies of a handoff that other trusted persons got, for instance."""
+    with session_scope(engine) as session:
+        rows = session.execute(select(OutboxMessage).where(
+            OutboxMessage.platform == PLATFORM, OutboxMessage.tag == tag, OutboxMessage.status == "delivered",
+            OutboxMessage.platform_message_id.is_not(None))).scalars().all()  # type: ignore[union-attr]
+    found = []
+    for row in rows:
+        channel, _, ts = str(row.platform_message_id).partition(":")
+        try:
+            reply: Reply | None = decode(row, cipher)
+        except Exception:  # an old key is gone
+            reply = None
+        found.append((channel, ts, reply))
+    return found
