@@ -60,12 +60,12 @@ def test_a_slack_answer_links_its_source_and_mentions_the_registered_trusted_per
     try:
         slack = SlackRequests(f"http://127.0.0.1:{server.server_port}/slack/events", SECRET, settle=bot.settle)
         slack.dm("U1", WINE)
-        slack.dm("U2", "Een collega pest mij steeds, bij wie kan ik terecht?")
+        slack.dm("U2", "Wie is de vertrouwenspersoon?")
         bot.sender.drain()
-        wine, bullying = fake.of("chat.postMessage")
-        source = blocks_of(wine)[-1]["elements"][0]["text"]
+        wine, who = fake.of("chat.postMessage")
+        source = next(b for b in blocks_of(wine) if b["type"] == "context")["elements"][0]["text"]
         assert source.startswith(f"<{URL}|📄 ") and source.endswith(">")
-        assert "<@UTPX>" in str(blocks_of(bullying))
+        assert "<@UTPX>" in str(blocks_of(who))
     finally:
         server.shutdown()
         server.server_close()

@@ -118,6 +118,19 @@ def _contacts(contacts: list[ContactLine], numbered: bool = False, org: str = ""
     return "\n".join(lines)
 
 
+ON_SLACK = {"nl": "Op Slack", "en": "On Slack"}
+
+
+def _people_line(answer: Answer) -> str:
+    org = _org_of(answer)
+    found: list[str] = []
+    for c in answer.contacts if org else []:
+        found += [u for u in _links.people("slack", org, c.channel) if u not in found]
+    if not found:
+        return ""
+    return f"{ON_SLACK.get(answer.lang, ON_SLACK['nl'])}: " + ", ".join(f"<@{u}>" for u in found[:5])
+
+
 def answer_blocks(answer: Answer) -> list[Block] | None:
     """The layout of an answer, or None when the reply's text says it better."""
     lang = answer.lang
@@ -161,6 +174,9 @@ def reply_blocks(reply: Reply) -> list[Block]:
     blocks = answer_blocks(reply.answer) if reply.answer else None
     if blocks is None:
         blocks = section(escape(reply.text))
+        people = _people_line(reply.answer) if reply.answer else ""
+        if people:  # the text names the contacts; registered ones get their one-click mention here
+            blocks.append(context(people))
     blocks += buttons(reply.buttons)
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[:MAX_BLOCKS - 1] + blocks[-1:]
