@@ -25,7 +25,18 @@ def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Servi
     cipher = check_keys(settings, required=False)  # a key that is no key stops the start
     return Services(kb=kb, engine=engine, cipher=cipher,
                     options={"retention_days": settings.retention_days,
-                             "reminders": reminder_config(settings)})
+                             "reminders": reminder_config(settings),
+                             "delivery": delivery_options(settings),
+                             "history_retention": {"outbox": settings.outbox_retention_days,
+                                                   "events": settings.event_retention_days,
+                                                   "reminder_deliveries": settings.reminder_delivery_retention_days}})
+
+
+def delivery_options(settings: Settings) -> dict[str, object]:
+    """How the platform delivery loops run (bot/delivery/loop.py keyword arguments)."""
+    from datetime import timedelta
+
+    return {"workers": settings.outbox_workers, "lease": timedelta(seconds=settings.outbox_lease_seconds)}
 
 
 def build_handlers(services: Services) -> list[Handler]:

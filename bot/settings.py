@@ -56,6 +56,14 @@ class Settings(BaseSettings):
         15, ge=1, description="a reminder this much overdue is marked late")
     reminder_snooze_days: int = Field(7, ge=1, description="'herinner me over een week'")
     reminder_auto_seed: bool = Field(True, description="create default reminders for newly registered people")
+    # delivery (storage/outbox.py, bot/delivery/)
+    outbox_workers: int = Field(8, ge=1, le=64, description="sends in flight at once per platform and process")
+    outbox_lease_seconds: float = Field(
+        15.0, ge=3, le=600, description="a killed process's messages are taken over after this")
+    outbox_retention_days: int = Field(30, ge=1, description="delivered and failed outbox rows are purged after this")
+    event_retention_days: int = Field(7, ge=1, description="ids of handled platform events are kept this long")
+    reminder_delivery_retention_days: int = Field(
+        400, ge=30, description="sent reminder occurrences are purged after this")
 
     @field_validator("default_org")
     @classmethod

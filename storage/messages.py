@@ -46,6 +46,12 @@ class Reply:
     confidential: bool = False  # content of a confidential case: encrypted at rest
     tag: str | None = None  # what the message is (e.g. "handoff:<case>") for threading and edits
     ephemeral: bool = False  # visible only to the user (Slack slash commands)
+    # Receipts (storage/outbox.py): sent once the platform accepted this message, or once it
+    # failed for good. With a `group`, once for the whole group: `on_delivered` after the
+    # first delivery in it, `on_failed` when every message of it failed.
+    on_delivered: list[Reply] = field(default_factory=list)
+    on_failed: list[Reply] = field(default_factory=list)
+    group: str | None = None
 
     def contract(self) -> dict[str, Any]:
         """The reply object of shared/CONTRACT.md."""

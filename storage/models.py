@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -41,6 +41,16 @@ class OutboxMessage(SQLModel, table=True):
     """A reply stored before it is sent; a sender delivers it, retries it, marks it delivered."""
 
     __tablename__ = "outbox"
+    __table_args__ = (
+        # the heads of the recipient queues: only unfinished rows are indexed (storage/outbox.py)
+        Index("ix_outbox_open_queue", "queue", "id", postgresql_where=text("status IN ('pending', 'sending')"),
+              sqlite_where=text("status IN ('pending', 'sending')")),
+        Index("ix_outbox_open_due", "platform", "next_attempt_at",
+              postgresql_where=text("status IN ('pending', 'sending')"),
+              sqlite_where=text("status IN ('pending', 'sending')")),
+        Index("ix_outbox_grp", "grp"),
+        Index("ix_outbox_finished", "status", "delivered_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=20, index=True)
     recipient: str = Field(max_length=200)  # platform user id (or chat id)
@@ -54,6 +64,14 @@ class OutboxMessage(SQLModel, table=True):
     delivered_at: datetime | None = None
     platform_message_id: str | None = Field(default=None, max_length=200, index=True)
     tag: str | None = Field(default=None, max_length=200, index=True)  # e.g. "case:<id>", in clear
+    # delivery (storage/outbox.py): one queue per recipient, delivered strictly in order
+    queue: str = Field(default="", max_length=240)  # "<platform>:<recipient>" or the sealed tag
+    grp: str | None = Field(default=None, max_length=200)  # receipts once per group (a handoff)
+    lease_owner: str | None = Field(default=None, max_length=120)  # the process sending it
+    lease_until: datetime | None = None  # taken over by another process after this
+    claimed_at: datetime | None = None  # when the current attempt began (Slack lookup window)
+    parts_sent: int = 0  # a message sent in several parts resumes at the first unsent one
+    failure: str | None = Field(default=None, max_length=20)  # permanent | unreachable | exhausted
 
 
 class RoleAssignment(SQLModel, table=True):
@@ -69,3 +87,14 @@ class RoleAssignment(SQLModel, table=True):
     display_name: str | None = Field(default=None, max_length=200)
     available: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxFollowup(SQLModel, table=True):
+    """A group's receipt was enqueued (storage/outbox.py): once, whichever process got there first."""
+
+    __tablename__ = "outbox_followup"
+    __table_args__ = (UniqueConstraint("grp", "event"),)
+    id: int | None = Field(default=None, primary_key=True)
+    grp: str = Field(max_length=200)
+    event: str = Field(max_length=20)  # delivered | failed
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -96,10 +96,17 @@ def build_slack(core: Core, settings: SlackSettings, default_org: str) -> SlackB
                   process_before_response=True, listener_executor=work, name="integrity-bot")
     use_links(Links(core.services.kb, engine))  # document links and registered people in answers
     sender = SlackSender(client, engine, core.services.cipher)
-    bot = SlackBot(app=app, core=core, sender=sender, loop=OutboxLoop(sender, settings.outbox_interval),
+    bot = SlackBot(app=app, core=core, sender=sender, loop=OutboxLoop(sender, settings.outbox_interval,
+                                                                         **_delivery(core)),
                    orgs=orgs, settings=settings, work=work)
     _register(bot)
     return bot
+
+
+def _delivery(core: Core) -> dict:
+    """Workers and lease of the delivery loop (INTEGRITY_OUTBOX_*), when the core has them."""
+    found = core.services.options.get("delivery")
+    return dict(found) if isinstance(found, dict) else {}
 
 
 def _register(bot: SlackBot) -> None:

@@ -1,53 +1,25 @@
-"""A background thread that drains the Slack outbox: at once when woken, else every few seconds.
+"""The Slack outbox loop: the platform-neutral delivery loop with Slack's pacing.
 
-Listeners wake it after the core stored replies; the periodic pass picks up retries that
-became due (after a 429 or a network error) and messages other processes enqueued
-(reminders, relays from another transport).
+Listeners wake it after the core stored replies; between wakes it looks every `interval`
+seconds for retries that became due and for messages other processes enqueued (reminders,
+relays from another transport). Several sends are in flight at once, one per recipient.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
+from datetime import timedelta
 
+from bot.delivery.loop import DeliveryLoop
+from bot.delivery.pacing import SLACK
 from bot.slack.sender import SlackSender
+from storage.outbox import LEASE
 
-log = logging.getLogger(__name__)
 
+class OutboxLoop(DeliveryLoop):
+    """Delivers the Slack outbox in background threads until stopped."""
 
-class OutboxLoop:
-    """Runs `sender.drain()` in its own thread until stopped."""
-
-    def __init__(self, sender: SlackSender, interval: float = 1.0) -> None:
+    def __init__(self, sender: SlackSender, interval: float = 1.0, workers: int = 8,
+                 lease: timedelta = LEASE) -> None:
+        super().__init__(sender.engine, sender, sender.cipher, SLACK, workers=workers, interval=interval,
+                         lease=lease)
         self.sender = sender
-        self.interval = interval
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="slack-outbox", daemon=True)
-            self._thread.start()
-
-    def wake(self) -> None:
-        """Something was enqueued: send it now instead of at the next tick."""
-        self._wake.set()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                while self.sender.drain():  # a full batch may leave more behind
-                    if self._stop.is_set():
-                        return
-            except Exception:  # the database is away: try again at the next tick
-                log.exception("draining the Slack outbox failed")
-            self._wake.wait(self.interval)

@@ -33,7 +33,9 @@ async def run_bot(core: Core, tg: TelegramSettings, org: str, stop: asyncio.Even
     """Serve updates for `org` until `stop` is set; `on_ready` gets the bot's username."""
     app = build_application(tg)
     sender = TelegramSender(app.bot, asyncio.get_running_loop(), core.services.engine)
-    pump = OutboxPump(sender, core.services.cipher, tg.outbox_interval)
+    delivery = core.services.options.get("delivery")
+    pump = OutboxPump(sender, core.services.cipher, tg.outbox_interval,
+                      **(dict(delivery) if isinstance(delivery, dict) else {}))
     install_handlers(app, core, org, pump)
     await app.initialize()
     try:
