@@ -182,14 +182,15 @@ def latest_open_delivery(session: Session, platform: str, user_id: str, within: 
         ).order_by(ReminderDelivery.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def unsettled(session: Session) -> list[tuple[ReminderDelivery, str]]:
-    """Enqueued deliveries whose outbox message has been delivered or has failed for good."""
+def unsettled(session: Session, limit: int = 5000) -> list[tuple[int, str, str | None]]:
+    """(delivery id, outbox status, failure kind) of enqueued deliveries whose outbox message has
+    been delivered or has failed for good (kind: permanent | unreachable | exhausted)."""
     rows = session.execute(
-        select(ReminderDelivery, OutboxMessage.status).join(
+        select(ReminderDelivery.id, OutboxMessage.status, OutboxMessage.failure).join(
             OutboxMessage, OutboxMessage.id == ReminderDelivery.outbox_id).where(
             ReminderDelivery.status == "enqueued",
-            OutboxMessage.status.in_(("delivered", "failed")))).all()
-    return [(d, s) for d, s in rows]
+            OutboxMessage.status.in_(("delivered", "failed"))).limit(limit)).all()
+    return [(i, s, f) for i, s, f in rows]
 
 
 def notice_once(session: Session, org: str, platform: str, user_id: str, reason: str) -> bool:

@@ -97,3 +97,9 @@ def set_available(session: Session, org: str, platform: str, user_id: str, avail
         RoleAssignment.org == org, RoleAssignment.platform == platform,
         RoleAssignment.user_id == user_id).values(available=available))
     return result.rowcount or 0
+
+
+def admins(session: Session, org: str) -> list[RoleAssignment]:
+    """The administrators of `org` (they are warned when a conversation cannot be delivered)."""
+    return list(session.execute(select(RoleAssignment).where(
+        RoleAssignment.org == org, RoleAssignment.role == "admin").order_by(RoleAssignment.id)).scalars())

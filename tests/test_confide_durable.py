@@ -8,7 +8,8 @@ Kills, all with SIGKILL:
 2. the chat process after the messages were stored, before any sender ran; the platform then
    retries the last event: it is recognised and not handled again;
 3. the sender between claiming a row and handing it to the platform. A later sender picks the
-   abandoned rows up once their claim is stale. Every message arrives exactly once, in order.
+   abandoned rows up once their lease ran out. Every message arrives exactly once, in order,
+   and the employee reads "✓ Afgeleverd" once per message, only after the platform took it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import time_machine
 from sqlalchemy import select
 
 from bot.app import build_core
@@ -92,7 +95,7 @@ def test_killed_processes_lose_nothing_and_send_nothing_twice(tmp_path: Path, kb
     r = handle("emp", "console", action=r[-1].buttons[-1].id)
     r = handle("emp", "console", "Eerste bericht")
     handle("900", "telegram", action=button_id(r, "900", "Oppakken"))
-    for platform in ("console", "telegram"):  # what was said so far is delivered: start clean
+    for platform in ("telegram", "console"):  # what was said so far is delivered (receipts too)
         deliver_due(core.services.engine, platform, lambda reply: None, core.services.cipher, limit=1000)
     core.services.engine.dispose()
     before = len(_telegram_rows(db))
@@ -114,7 +117,8 @@ def test_killed_processes_lose_nothing_and_send_nothing_twice(tmp_path: Path, kb
     proc = _chat(env, tmp_path)
     for i, text in enumerate(["Bericht nul", "Bericht één", "Bericht twee", "Bericht drie"]):
         out = _say(proc, {"user": "emp", "text": text, "id": f"ev-{i}"})
-        assert any("Afgeleverd" in x["text"] for x in out["replies"] if x["to"] == "emp")
+        # not delivered yet (the trusted person's platform has not taken it): no "Afgeleverd"
+        assert not any("Afgeleverd" in x["text"] for x in out["replies"]), out
     _kill(proc)
     proc = _chat(env, tmp_path)
     assert _say(proc, {"user": "emp", "text": "Bericht drie", "id": "ev-3"}) == {"replies": []}
@@ -135,3 +139,10 @@ def test_killed_processes_lose_nothing_and_send_nothing_twice(tmp_path: Path, kb
     assert [g["text"].split(": ", 1)[1] for g in got] == ["Bericht nul", "Bericht één", "Bericht twee",
                                                            "Bericht drie"]
     assert all(status == "delivered" for _, status in _telegram_rows(db))
+    # each relay, once accepted, left the employee one receipt (4, none for the crashed attempt)
+    engine = make_engine(f"sqlite:///{db}")
+    receipts: list[str] = []
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=4)):  # the later senders' time
+        deliver_due(engine, "console", lambda reply: receipts.append(reply.text), Cipher([key]), limit=100)
+    engine.dispose()
+    assert receipts == ["✓ Afgeleverd bij de vertrouwenspersoon."] * 4

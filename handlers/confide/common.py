@@ -81,19 +81,25 @@ def to_trusted(address: Address, case: Case, text: str, buttons: Sequence[Button
                  tag=f"case:{case.id}" if tagged else None, thread=f"handoff:{case.id}")
 
 
-def contacts_reply(ctx: Context, intro_key: str, lang: str, sealed: bool) -> Reply:
-    """No trusted person in the chat (or no key): how to reach one directly, from the knowledge base."""
+def trusted_contacts(ctx: Context, org_slug: str, intro_key: str, lang: str) -> tuple[str, Answer]:
+    """How to reach a trusted person directly, from the knowledge base, after an intro line."""
     kb = ctx.services.kb
-    org = kb.org(ctx.msg.org)
+    org = kb.org(org_slug)
     info = next((i for i in org.info if i.topic == "trusted_person"), None)
     found = info_answer(org, kb.national, info.id, lang) if info else None
     if found is None:
         found = Answer(intent="info", topic="trusted_person", channels=["trusted_person"], lang=lang)
     found.intent = "confide"
     body = answer_text(found, org.name) if (found.reason or found.contacts) else ct("no_contacts", lang)
-    text = f"{ct(intro_key, lang)}\n{body}"
+    return f"{ct(intro_key, lang)}\n{body}", found
+
+
+def contacts_reply(ctx: Context, intro_key: str, lang: str, sealed: bool,
+                   employee: Employee | None = None, org_slug: str | None = None) -> Reply:
+    """No trusted person in the chat (or no key): how to reach one directly, from the knowledge base."""
+    text, found = trusted_contacts(ctx, org_slug or ctx.msg.org, intro_key, lang)
     if sealed:
-        reply = to_employee(ctx.msg.address, None, text, lang)
+        reply = to_employee(ctx.msg.address, employee, text, lang)
         reply.answer = found
         return reply
     return Reply(to=ctx.msg.address, text=text, answer=found)

@@ -21,7 +21,7 @@ from knowledge.schema import REPORT_TYPES
 from storage import cases as store
 from storage.cases import Case, Employee, Sealer
 from storage.crypto import Cipher
-from storage.roles import address_of, role_key, trusted_persons
+from storage.roles import address_of, admins, role_key, trusted_persons
 
 log = logging.getLogger(__name__)
 
@@ -305,8 +305,20 @@ class EmployeeSide:
         text = ct("handoff", "nl", label=case.label, org=org_name, kind=kind_label(case.kind, "nl"),
                   first=first or ct("no_first", "nl"), pseudonym=case.pseudonym)
         take = [Button(f"confide:tp:take:{case.id}", ct("btn_take", "nl"))]
-        out = [to_trusted(address_of(k), case, text, take, handoff=True) for k in targets]
-        out.append(self._say(ct("handed_off", self.lang, org=org_name, label=case.label),
+        # Honest receipts: "afgeleverd" once the first trusted person's platform accepted it; if
+        # none can be reached, the employee gets the direct contacts and the administrator a warning.
+        delivered = self._say(ct("handed_off", self.lang, org=org_name))
+        failed = contacts_reply(self.ctx, "handoff_failed", self.lang, sealed=True, employee=self.employee,
+                                org_slug=case.org)
+        warn = [Reply(to=address_of(role_key(a.platform, a.user_id)),
+                      text=ct("admin_handoff_failed", "nl", org=org_name, slug=case.org))
+                for a in admins(self.session, case.org)]
+        out = []
+        for k in targets:
+            handoff = to_trusted(address_of(k), case, text, take, handoff=True)
+            handoff.group, handoff.on_delivered, handoff.on_failed = f"handoff:{case.id}", [delivered], [failed, *warn]
+            out.append(handoff)
+        out.append(self._say(ct("handing_off", self.lang, org=org_name, label=case.label),
                              self._open_buttons()))
         log.info("confide: a case was handed off to %d trusted person(s)", len(targets))
         return out
@@ -325,7 +337,10 @@ class EmployeeSide:
             return [self._say(ct("queued", self.lang))]
         relayed = ct("from_employee", "nl", label=self.case.label, text=text)
         to_tp = to_trusted(address_of(taker), self.case, relayed)
-        return [to_tp, self._say(ct("delivered", self.lang))]
+        to_tp.on_delivered = [self._say(ct("delivered", self.lang))]  # only once the platform took it
+        to_tp.on_failed = [contacts_reply(self.ctx, "relay_failed", self.lang, sealed=True,
+                                          employee=self.employee, org_slug=self.case.org)]
+        return [to_tp]
 
     def _name(self) -> str:
         msg = self.ctx.msg
@@ -350,7 +365,10 @@ class EmployeeSide:
         self.session.add(self.case)
         revealed = ct("revealed", "nl", label=self.case.label, name=self._name())
         to_tp = to_trusted(address_of(taker), self.case, revealed)
-        return [to_tp, self._say(ct("reveal_done", self.lang))]
+        to_tp.on_delivered = [self._say(ct("reveal_done", self.lang))]
+        to_tp.on_failed = [contacts_reply(self.ctx, "relay_failed", self.lang, sealed=True,
+                                          employee=self.employee, org_slug=self.case.org)]
+        return [to_tp]
 
     def _close(self) -> list[Reply]:
         assert self.case is not None

@@ -66,15 +66,31 @@ TEXTS: dict[str, dict[str, str]] = {
                "Tip: leave out names or details by which you could be recognised."),
     },
     "btn_no_message": {"nl": "Doorgeven zonder bericht", "en": "Pass on without a message"},
-    "handed_off": {
-        "nl": ("✅ Doorgegeven aan de vertrouwenspersonen van {org}. Zij kennen je als {label}. "
-               "Je krijgt hier bericht zodra iemand je gesprek oppakt.\n"
+    "handing_off": {
+        "nl": ("⏳ Je gesprek gaat naar de vertrouwenspersonen van {org}. Zij kennen je als {label}. "
+               "Zodra het bij hen is afgeleverd, zie je dat hier.\n"
                "Alles wat je vanaf nu typt, gaat naar de vertrouwenspersoon. "
                "Gebruik de knoppen, of typ: naam = je naam bekend maken · stop = afsluiten · verwijder = alles wissen"),
-        "en": ("✅ Passed on to the trusted persons of {org}. They know you as {label}. "
-               "You will hear here as soon as someone takes up your conversation.\n"
+        "en": ("⏳ Your conversation is on its way to the trusted persons of {org}. They know you as {label}. "
+               "You will see here once it has been delivered to them.\n"
                "Everything you type from now on goes to the trusted person. "
                "Use the buttons, or type: name = tell your name · stop = close · delete = erase everything"),
+    },
+    "handed_off": {
+        "nl": "✅ Afgeleverd bij de vertrouwenspersonen van {org}. Je krijgt hier bericht zodra iemand je gesprek oppakt.",
+        "en": "✅ Delivered to the trusted persons of {org}. You will hear here as soon as someone takes up your conversation.",
+    },
+    "handoff_failed": {
+        "nl": ("⚠️ Je gesprek kon via de chat bij geen enkele vertrouwenspersoon worden afgeleverd. Het is bewaard, "
+               "en de beheerder is gewaarschuwd. Je kunt een vertrouwenspersoon ook rechtstreeks bereiken:"),
+        "en": ("⚠️ Your conversation could not be delivered to any trusted person through the chat. It has been kept, "
+               "and the administrator has been warned. You can also reach a trusted person directly:"),
+    },
+    "relay_failed": {
+        "nl": ("⚠️ Je bericht kon niet bij de vertrouwenspersoon worden afgeleverd. Het is wel bewaard in je gesprek. "
+               "Probeer het later nog eens, of bereik een vertrouwenspersoon rechtstreeks:"),
+        "en": ("⚠️ Your message could not be delivered to the trusted person. It has been kept in your conversation. "
+               "Try again later, or reach a trusted person directly:"),
     },
     "already_open": {
         "nl": "Je hebt al een vertrouwelijk gesprek open als {label}. Typ gewoon je bericht; het gaat naar de vertrouwenspersoon.",
@@ -176,6 +192,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "already_yours": {"nl": "Je voert dit gesprek al.", "en": "You already lead this conversation."},
     "from_employee": {"nl": "💬 {label}: {text}", "en": "💬 {label}: {text}"},
     "delivered_to": {"nl": "✓ Afgeleverd bij {label}.", "en": "✓ Delivered to {label}."},
+    "not_delivered_to": {
+        "nl": "⚠️ Niet afgeleverd bij {label}: de melder is via de chat niet (meer) bereikbaar. Je antwoord is bewaard in het gesprek.",
+        "en": "⚠️ Not delivered to {label}: the reporter cannot be reached through the chat (any more). Your answer is kept in the conversation.",
+    },
+    "admin_handoff_failed": {
+        "nl": ("⚠️ Een nieuw vertrouwelijk gesprek ({org}) kon aan geen enkele vertrouwenspersoon worden afgeleverd: "
+               "geen van hen is via de chat bereikbaar (bot geblokkeerd, nooit gestart, account weg). De melder heeft de "
+               "rechtstreekse contactgegevens gekregen. Controleer de registraties: integrity-bot admin list-roles --org {slug}"),
+        "en": ("⚠️ A new confidential conversation ({org}) could not be delivered to any trusted person: none of them "
+               "can be reached through the chat (bot blocked, never started, account gone). The reporter got the direct "
+               "contact details. Check the registrations: integrity-bot admin list-roles --org {slug}"),
+    },
     "btn_ask_name": {"nl": "Vraag naam", "en": "Ask for name"},
     "btn_reported": {"nl": "Melding gedaan", "en": "Report made"},
     "btn_tp_close": {"nl": "Afsluiten", "en": "Close"},

@@ -228,18 +228,22 @@ class TrustedSide:
         store.add_message(self.session, self.sealer, case, "trusted", text, self.now)
         role = trusted_role(self.session, case.org, self.ctx.msg.address.platform, self.ctx.msg.address.user)
         who = role.display_name if role and role.display_name else ct("trusted_word", case.lang)
-        return [to_employee(employee.address, employee, ct("from_trusted", case.lang, who=who, text=text),
-                            case.lang, answer=False),
-                self._say(ct("delivered_to", self.lang, label=case.label), case)]
+        answer = to_employee(employee.address, employee, ct("from_trusted", case.lang, who=who, text=text),
+                             case.lang, answer=False)
+        answer.on_delivered = [self._say(ct("delivered_to", self.lang, label=case.label), case)]
+        answer.on_failed = [self._say(ct("not_delivered_to", self.lang, label=case.label), case)]
+        return [answer]
 
     def _ask_name(self, case: Case) -> list[Reply]:
         employee = self._employee(case)
         if case.state != "open" or employee is None:
             return [self._say(ct("case_closed", self.lang, label=case.label), case)]
         buttons = [Button(f"confide:me:reveal:{employee.token}", ct("btn_reveal", case.lang))]
-        return [to_employee(employee.address, employee, ct("name_requested", case.lang), case.lang, buttons,
-                            answer=False),
-                self._say(ct("name_asked", self.lang), case)]
+        request = to_employee(employee.address, employee, ct("name_requested", case.lang), case.lang, buttons,
+                              answer=False)
+        request.on_delivered = [self._say(ct("name_asked", self.lang), case)]
+        request.on_failed = [self._say(ct("not_delivered_to", self.lang, label=case.label), case)]
+        return [request]
 
     def _reported(self, case: Case) -> list[Reply]:
         case.formal_report_at = self.now.date()

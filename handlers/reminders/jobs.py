@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from handlers.context import Services
@@ -174,44 +174,68 @@ def _compose(session: Session, org: Organisation, r: Reminder, due: datetime,
 
 
 def settle(services: Services, now: datetime | None = None) -> int:
-    """Record the outbox outcome of sent reminders; tell an administrator about an unreachable
-    recipient once and stop that person's reminders. Returns how many notices were sent."""
+    """Record the outbox outcome of sent reminders. Only a recipient who cannot be reached has
+    their reminders stopped; the administrator hears of a failed delivery once per recipient per
+    day. Returns how many notices were sent."""
     now = as_utc(now or services.clock())
     notices = 0
     with session_scope(services.engine) as session:
-        pairs = [(d.id, status) for d, status in unsettled(session)]
-    for delivery_id, status in pairs:
+        found = unsettled(session)
+    delivered = [i for i, status, _kind in found if status == "delivered"]
+    if delivered:
+        with session_scope(services.engine) as session:
+            session.execute(update(ReminderDelivery).where(
+                ReminderDelivery.id.in_(delivered), ReminderDelivery.status == "enqueued")  # type: ignore[union-attr]
+                .values(status="delivered"))
+    for delivery_id, status, kind in found:
+        if status == "delivered":
+            continue
         with session_scope(services.engine) as session:
             d = session.get(ReminderDelivery, delivery_id, with_for_update=True)
             if d is None or d.status != "enqueued":
                 continue
-            d.status = "delivered" if status == "delivered" else "failed"
+            d.status = "failed"
             session.add(d)
-            if d.status == "failed":
-                notices += _unreachable(session, services, d, now)
+            notices += _failed(session, services, d, kind or "exhausted", now)
     return notices
 
 
-def _unreachable(session: Session, services: Services, d: ReminderDelivery, now: datetime) -> int:
+def _failed(session: Session, services: Services, d: ReminderDelivery, kind: str, now: datetime) -> int:
     r = session.get(Reminder, d.reminder_id)
     if r is None:
         return 0
-    for other in reminders_of(session, r.org, r.platform, r.user_id):
-        other.active, other.note, other.updated_at = False, "unreachable", now
-        session.add(other)
-    if not notice_once(session, r.org, r.platform, r.user_id, "unreachable"):
+    if kind == "unreachable":
+        for other in reminders_of(session, r.org, r.platform, r.user_id):
+            other.active, other.note, other.updated_at = False, "unreachable", now
+            session.add(other)
+    day = to_local(now).date().isoformat()
+    if not notice_once(session, r.org, r.platform, r.user_id, f"failed:{day}"):
         return 0
     admins = people(session, r.org, ("admin",))
     if not admins:
-        log.warning("org %s: a reminder recipient is unreachable and no administrator is registered", r.org)
+        log.warning("org %s: a reminder could not be delivered (%s) and no administrator is registered",
+                    r.org, kind)
         return 0
     who = r.display_name or r.user_id
     for admin in admins:
         lang = recipient_lang(session, admin.platform, admin.user_id)
-        enqueue(session, Reply(to=Address(admin.platform, admin.user_id),
-                               text=_unreachable_text(lang, who, r), tag="reminder-admin"),
+        text = _unreachable_text(lang, who, r) if kind == "unreachable" else _failed_text(lang, who, r)
+        enqueue(session, Reply(to=Address(admin.platform, admin.user_id), text=text, tag="reminder-admin"),
                 services.cipher)
     return 1
+
+
+def _failed_text(lang: str, who: str, r: Reminder) -> str:
+    kind = loc(KIND_LABEL[r.kind], lang)
+    if lang == "en":
+        return (f"⚠️ A reminder ({kind}) could not be delivered to {who} ({r.platform} user {r.user_id}): "
+                f"the platform refused the message or stayed unavailable. The person's reminders go on; "
+                f"the bot's log (ERROR lines of storage.outbox) names the cause, e.g. a revoked token or "
+                f"a missing permission.")
+    return (f"⚠️ Een herinnering ({kind}) kon niet worden bezorgd aan {who} ({r.platform}-gebruiker "
+            f"{r.user_id}): het platform weigerde het bericht of bleef onbereikbaar. De herinneringen "
+            f"van deze persoon gaan door; het logboek van de bot (ERROR-regels van storage.outbox) "
+            f"noemt de oorzaak, bijvoorbeeld een ingetrokken token of een ontbrekende toestemming.")
 
 
 def _unreachable_text(lang: str, who: str, r: Reminder) -> str:
