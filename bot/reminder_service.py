@@ -22,10 +22,12 @@ from handlers.context import Services
 from handlers.dispatcher import Core
 from handlers.reminders.jobs import TickResult, run_due, settle
 from handlers.reminders.schedule import TZ, ReminderConfig, as_utc
-from handlers.reminders.seed import seed_org
+from handlers.reminders.seed import seed_fingerprint, seed_org
 from handlers.types import Reply
 from storage.db import session_scope
-from storage.outbox import deliver_due
+from storage.events import forget_old_events
+from storage.outbox import deliver_due, purge_finished
+from storage.reminders import max_role_id, purge_deliveries, seed_mark, set_seed_mark
 
 log = logging.getLogger(__name__)
 
@@ -66,12 +68,29 @@ class ReminderService:
                 created += len(seed_org(session, org, self.config, now))
         return created
 
+    def seed_changed(self, now: datetime) -> int:
+        """Seed only the people registered since the last seeding (everyone when the settings or
+        the knowledge base that decide the default reminders changed): no work per person
+        at every start and every hour."""
+        created = 0
+        for org in self.services.kb.organisations.values():
+            fingerprint = seed_fingerprint(org, self.config)
+            with session_scope(self.services.engine) as session:
+                mark = seed_mark(session, org.org)
+                after = mark.role_id if mark is not None and mark.fingerprint == fingerprint else 0
+                newest = max_role_id(session, org.org)
+                if mark is not None and after == newest:
+                    continue
+                created += len(seed_org(session, org, self.config, now, after_id=after))
+                set_seed_mark(session, org.org, fingerprint, newest)
+        return created
+
     def tick(self) -> TickResult:
         """One pass: (re)seed now and then, send what is due, record outcomes, show console ones."""
         with self._lock:
             now = as_utc(self.services.clock())
             if self.config.auto_seed and (self._last_seed is None or now - self._last_seed >= SEED_EVERY):
-                created = self.seed_all(now)
+                created = self.seed_changed(now)
                 self._last_seed = now
                 if created:
                     log.info("reminders: %d default reminder(s) created", created)
@@ -89,11 +108,17 @@ class ReminderService:
             return result
 
     def _purge(self, now: datetime) -> None:
-        """Retention: erase the content of closed cases past the period; the counts stay."""
+        """Retention: erase the content of closed cases past the period (the counts stay), and
+        the history the bot needs no more: handled event ids, sent outbox rows, sent reminders."""
         from storage.cases import purge_expired
 
         days = int(self.services.options.get("retention_days", 365))  # type: ignore[call-overload]
         done = purge_expired(self.services.engine, self.services.cipher, now, days)
+        history = self.services.options.get("history_retention")
+        keep = dict(history) if isinstance(history, dict) else {}
+        done.update(purge_history(self.services.engine, now, outbox_days=int(keep.get("outbox", 30)),
+                                  event_days=int(keep.get("events", 7)),
+                                  delivery_days=int(keep.get("reminder_deliveries", 400))))
         self._last_purge = now
         if any(done.values()):
             log.info("retention purge: %s", done)
@@ -125,6 +150,16 @@ class ReminderService:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
             self._scheduler = None
+
+
+def purge_history(engine, now: datetime, outbox_days: int, event_days: int,  # type: ignore[no-untyped-def]
+                  delivery_days: int) -> dict[str, int]:
+    """Delete what only grows: sent and failed outbox rows, handled event ids, sent reminders."""
+    outbox = purge_finished(engine, now, outbox_days)
+    with session_scope(engine) as session:
+        events = forget_old_events(session, event_days)
+        deliveries = purge_deliveries(session, now - timedelta(days=delivery_days))
+    return {"outbox": outbox, "events": events, "reminder_deliveries": deliveries}
 
 
 def start_reminder_service(core: Core, settings: Settings | None = None,

@@ -33,6 +33,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    event,
+    inspect,
     select,
     update,
 )
@@ -76,6 +78,9 @@ class Case(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=20)
     counted_at: datetime | None = None  # when the statistics line was written (once per case)
     revealed_at: datetime | None = None  # when the employee made their name known
+    # The reminder clock looks only at cases whose next term stage has come, or that changed
+    # since it last looked (None): tick work follows what is due, not how many cases exist.
+    term_check_at: datetime | None = Field(default=None, index=True)
 
     @property
     def label(self) -> str:
@@ -246,11 +251,39 @@ def open_cases(session: Session, orgs: list[str]) -> list[Case]:
                                 .order_by(Case.handed_off_at)).scalars().all())
 
 
+TERM_FIELDS = ("state", "taken_by", "handoff_to", "handed_off_at", "last_employee_message_at",
+               "last_trusted_reply_at", "formal_report_at", "created_at")
+
+
+@event.listens_for(Case, "before_update")
+def _terms_changed(_mapper: object, _conn: object, case: Case) -> None:
+    """A change that moves the case's terms makes the reminder clock look at it again."""
+    state = inspect(case)
+    if any(state.attrs[name].history.has_changes() for name in TERM_FIELDS):
+        case.term_check_at = utcnow()
+
+
+def cases_to_check(session: Session, now: datetime, formal_since: date) -> list[Case]:
+    """Open cases (and recently reported ones) whose next term stage has come or that changed."""
+    return list(session.execute(select(Case).where(
+        (Case.term_check_at.is_(None)) | (Case.term_check_at <= now),  # type: ignore[union-attr,operator]
+        (Case.state == "open") | ((Case.formal_report_at.is_not(None))  # type: ignore[union-attr]
+                                  & (Case.formal_report_at >= formal_since)),  # type: ignore[operator]
+    )).scalars())
+
+
+def set_term_check(session: Session, case_id: str, seen: datetime | None, at: datetime) -> None:
+    """The next moment a term stage of the case comes, unless the case changed since it was read
+    (`seen`: its term_check_at then; every change stamps a new one)."""
+    session.execute(update(Case).where(Case.id == case_id, Case.term_check_at.is_not_distinct_from(seen))  # type: ignore[union-attr]
+                    .values(term_check_at=at).execution_options(synchronize_session=False))
+
+
 def try_take(session: Session, case_id: str, taker: str, now: datetime) -> bool:
     """Give the case to `taker` if nobody has it yet: the first one wins, also across processes."""
     won = session.execute(update(Case).where(
         Case.id == case_id, Case.state == "open", Case.taken_by.is_(None))  # type: ignore[union-attr]
-        .values(taken_by=taker, taken_at=now).returning(Case.id)).first()
+        .values(taken_by=taker, taken_at=now, term_check_at=utcnow()).returning(Case.id)).first()
     session.expire_all()
     return won is not None
 
@@ -258,7 +291,7 @@ def try_take(session: Session, case_id: str, taker: str, now: datetime) -> bool:
 def release_cases(session: Session, org: str, taker: str) -> int:
     """Hand the open cases of a trusted person who left back to the others (they can take them)."""
     result = session.execute(update(Case).where(Case.org == org, Case.state == "open", Case.taken_by == taker)
-                             .values(taken_by=None, taken_at=None))
+                             .values(taken_by=None, taken_at=None, term_check_at=utcnow()))
     return result.rowcount or 0
 
 

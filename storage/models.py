@@ -78,7 +78,8 @@ class RoleAssignment(SQLModel, table=True):
     """A trusted person or coordinator of an organisation, with their platform address."""
 
     __tablename__ = "role_assignment"
-    __table_args__ = (UniqueConstraint("org", "role", "platform", "user_id"),)
+    __table_args__ = (UniqueConstraint("org", "role", "platform", "user_id"),
+                      Index("ix_role_assignment_user", "platform", "user_id"))
     id: int | None = Field(default=None, primary_key=True)
     org: str = Field(max_length=100, index=True)
     role: str = Field(max_length=40)  # trusted_person | coordinator | manager | admin

@@ -35,7 +35,9 @@ class Reminder(SQLModel, table=True):
 
     __tablename__ = "reminder"
     __table_args__ = (UniqueConstraint("org", "kind", "key", "platform", "user_id"),
-                      Index("ix_reminder_due", "active", "next_due_at"))
+                      Index("ix_reminder_due", "active", "next_due_at"),
+                      Index("ix_reminder_snooze", "snooze_at"),
+                      Index("ix_reminder_user", "platform", "user_id"))
     id: int | None = Field(default=None, primary_key=True)
     org: str = Field(max_length=100, index=True)
     kind: str = Field(max_length=20)  # agenda | report | case_term
@@ -65,7 +67,8 @@ class ReminderDelivery(SQLModel, table=True):
     """One occurrence of a reminder, claimed by exactly one process."""
 
     __tablename__ = "reminder_delivery"
-    __table_args__ = (UniqueConstraint("reminder_id", "occurrence"),)
+    __table_args__ = (UniqueConstraint("reminder_id", "occurrence"),
+                      Index("ix_reminder_delivery_claimed", "claimed_at"))
     id: int | None = Field(default=None, primary_key=True)
     reminder_id: int = Field(foreign_key="reminder.id", index=True)
     occurrence: str = Field(max_length=160)  # due time (ISO, UTC) or "case:<id>:<term>:<stage>"
@@ -119,12 +122,15 @@ def create_reminder(session: Session, **fields: Any) -> bool:
 
 
 def due_ids(session: Session, now: datetime) -> list[int]:
-    """Scheduled reminders whose next occurrence or snooze has come."""
-    return list(session.execute(
-        select(Reminder.id).where(
-            Reminder.active.is_(True), Reminder.kind != "case_term",
-            (Reminder.next_due_at <= now) | (Reminder.snooze_at <= now),
-        ).order_by(Reminder.next_due_at)).scalars())
+    """Scheduled reminders whose next occurrence or snooze has come (two index range scans)."""
+    due = session.execute(select(Reminder.id, Reminder.next_due_at).where(
+        Reminder.active.is_(True), Reminder.next_due_at <= now, Reminder.kind != "case_term")).all()
+    snoozed = session.execute(select(Reminder.id, Reminder.snooze_at).where(
+        Reminder.snooze_at <= now, Reminder.active.is_(True), Reminder.kind != "case_term")).all()
+    first: dict[int, datetime] = {}
+    for rid, at in [*due, *snoozed]:
+        first[rid] = min(first.get(rid, at), at)
+    return sorted(first, key=lambda rid: (first[rid], rid))
 
 
 def reminders_of(session: Session, org: str | None = None, platform: str | None = None,
@@ -147,9 +153,11 @@ def roles_of(session: Session, org: str, platform: str, user_id: str) -> list[Ro
         RoleAssignment.user_id == user_id)).scalars())
 
 
-def people(session: Session, org: str, roles: tuple[str, ...]) -> list[RoleAssignment]:
+def people(session: Session, org: str, roles: tuple[str, ...], after_id: int = 0) -> list[RoleAssignment]:
+    """Registered people of `org` with one of `roles` (only those registered after `after_id`)."""
     return list(session.execute(select(RoleAssignment).where(
-        RoleAssignment.org == org, RoleAssignment.role.in_(roles)).order_by(RoleAssignment.id)).scalars())
+        RoleAssignment.org == org, RoleAssignment.role.in_(roles), RoleAssignment.id > after_id)
+        .order_by(RoleAssignment.id)).scalars())
 
 
 def rotate(reminder: Reminder, name: str, ids: list[str]) -> str | None:
@@ -197,3 +205,48 @@ def notice_once(session: Session, org: str, platform: str, user_id: str, reason:
     """Record that the administrator is told about this person; False if that already happened."""
     values = dict(org=org, platform=platform, user_id=user_id, reason=reason, created_at=now_utc())
     return insert_new(session, ReminderNotice, values) is not None
+
+
+class ReminderSeedMark(SQLModel, table=True):
+    """How far default reminders were seeded per organisation: the newest role row seen, under
+    which settings (`fingerprint`). The clock seeds only roles registered after it."""
+
+    __tablename__ = "reminder_seed_mark"
+    org: str = Field(primary_key=True, max_length=100)
+    fingerprint: str = Field(max_length=64)
+    role_id: int = 0
+    updated_at: datetime = Field(default_factory=now_utc)
+
+
+def seed_mark(session: Session, org: str) -> ReminderSeedMark | None:
+    return session.get(ReminderSeedMark, org)
+
+
+def set_seed_mark(session: Session, org: str, fingerprint: str, role_id: int) -> None:
+    mark = session.get(ReminderSeedMark, org, with_for_update=True)
+    if mark is None:
+        if insert_new(session, ReminderSeedMark, dict(org=org, fingerprint=fingerprint, role_id=role_id,
+                                                      updated_at=now_utc())) is not None:
+            return
+        mark = session.get(ReminderSeedMark, org, with_for_update=True)
+    assert mark is not None
+    if mark.fingerprint != fingerprint or role_id > mark.role_id:
+        mark.fingerprint, mark.role_id, mark.updated_at = fingerprint, role_id, now_utc()
+        session.add(mark)
+
+
+def max_role_id(session: Session, org: str) -> int:
+    from sqlalchemy import func
+
+    return int(session.execute(select(func.max(RoleAssignment.id)).where(RoleAssignment.org == org))
+               .scalar_one_or_none() or 0)
+
+
+def purge_deliveries(session: Session, before: datetime) -> int:
+    """Forget settled reminder occurrences claimed before `before` (retention)."""
+    from sqlalchemy import delete
+
+    result = session.execute(delete(ReminderDelivery).where(
+        ReminderDelivery.claimed_at < before,
+        ReminderDelivery.status.in_(("delivered", "failed", "skipped"))))  # type: ignore[attr-defined]
+    return result.rowcount or 0

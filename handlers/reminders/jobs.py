@@ -261,13 +261,14 @@ def _cases_module():  # type: ignore[no-untyped-def]
 
 
 def term_plans(session: Session, services: Services, config: ReminderConfig, now: datetime,
-               org_slug: str | None = None) -> list[TermPlan]:
-    """Every running term of every relevant case, per trusted person (in their time of day)."""
+               org_slug: str | None = None, only: list | None = None) -> list[TermPlan]:  # type: ignore[type-arg]
+    """Every running term of every relevant case (of the cases `only`), per trusted person (in
+    their time of day)."""
     cases = _cases_module()
     if cases is None:
         return []
     plans: list[TermPlan] = []
-    for case in _relevant_cases(session, cases, now):
+    for case in _relevant_cases(session, cases, now) if only is None else only:
         org = services.kb.organisations.get(case.org)
         if org is None or (org_slug is not None and case.org != org_slug):
             continue
@@ -286,14 +287,34 @@ def term_plans(session: Session, services: Services, config: ReminderConfig, now
     return plans
 
 
+RECHECK = timedelta(days=30)  # a case without a coming stage is looked at again after this
+
+
 def run_case_terms(services: Services, config: ReminderConfig, now: datetime, result: TickResult) -> None:
-    """Remind trusted persons of the terms of their cases, each stage once."""
+    """Remind trusted persons of the terms of their cases, each stage once. Only cases whose
+    next stage has come, or that changed, are looked at (confide_case.term_check_at)."""
+    cases = _cases_module()
+    if cases is None:
+        return
+    since = to_local(now).date() - timedelta(days=FORMAL_WINDOW_DAYS)
     with session_scope(services.engine) as session:
-        due = [(plan, stage) for plan in term_plans(session, services, config, now)
-               if (stage := plan.term.due_stage(now)) is not None]
+        todo = cases.cases_to_check(session, now, since)
+        seen = {c.id: c.term_check_at for c in todo}
+        plans = term_plans(session, services, config, now, only=todo)
+    due = [(plan, stage) for plan in plans if (stage := plan.term.due_stage(now)) is not None]
+    upcoming: dict[str, datetime] = {}
+    for plan in plans:
+        for stage in plan.term.stages:
+            if stage.at > now:
+                cid = plan.term.case_id
+                upcoming[cid] = min(upcoming.get(cid, stage.at), stage.at)
     for plan, stage in due:
         with session_scope(services.engine) as session:
             _fire_term(session, services, config, plan, stage, now, result)
+    if seen:
+        with session_scope(services.engine) as session:
+            for cid, before in seen.items():
+                cases.set_term_check(session, cid, before, upcoming.get(cid, now + RECHECK))
 
 
 def upcoming_terms(session: Session, services: Services, config: ReminderConfig, org_slug: str,

@@ -8,6 +8,7 @@ Seeding only adds what is missing: someone who unsubscribed stays unsubscribed.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,14 +63,22 @@ def report_start_year(month: int, day: int, time_of_day: str, now: datetime) -> 
     return local.year if this_year > local else local.year + 1
 
 
+def seed_fingerprint(org: Organisation, config: ReminderConfig) -> str:
+    """What the default reminders of `org` depend on: when it changes, everyone is seeded again."""
+    duties = (f"{d.id}:{d.every_years}:{is_external(d)}:{duty_roles(d)}" for d in org.report_duties)
+    parts = [config.time_of_day, config.weekday, str(config.agenda_start_month), str(agenda_times(org, config)),
+             config.report_date, *duties]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def seed_org(session: Session, org: Organisation, config: ReminderConfig, now: datetime,
-             only: tuple[str, str] | None = None) -> list[Seeded]:
+             only: tuple[str, str] | None = None, after_id: int = 0) -> list[Seeded]:
     """Create the missing default reminders of `org` (of one (platform, user) when `only` is
-    given); returns what was created."""
+    given, of the roles registered after role row `after_id`); returns what was created."""
     created: list[Seeded] = []
 
     def people(session: Session, org_slug: str, roles: tuple[str, ...]) -> list:  # type: ignore[type-arg]
-        found = registered(session, org_slug, roles)
+        found = registered(session, org_slug, roles, after_id)
         return [p for p in found if only is None or (p.platform, p.user_id) == only]
 
     months = spread_months(agenda_times(org, config), config.agenda_start_month)
