@@ -101,6 +101,12 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
+        # faults for the delivery tests (issue 12)
+        self.latency_s = 0.0  # every chat.postMessage / conversations.open waits this long
+        self.hold_after_accept_s = 0.0  # an accepted chat.postMessage is answered only after this
+        self.ratelimited_until = 0.0  # epoch s: until then chat.postMessage answers 429
+        self.retry_after = 1
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> accepted messages
         self.ws_url = "ws://127.0.0.1:1/link"
         self.users: dict[str, dict[str, Any]] = {}  # user id → users.info "user" object
         self.clock = time.monotonic  # for the response_url lifetime
@@ -129,10 +135,25 @@ class FakeSlack:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_GET(self) -> None:  # noqa: N802 - conversations.history and friends are GETs
+                path, _, query = self.path.partition("?")
+                params = {k: v[0] for k, v in parse_qs(query).items()}
+                auth = self.headers.get("Authorization") or ""
+                status, headers, body = fake._answer(path, params, auth.removeprefix("Bearer ") or None)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def log_message(self, *args: object) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/api/"
         self._thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -170,11 +191,23 @@ class FakeSlack:
                 self._cond.wait(left)
         return self.of(method)
 
+    def posted(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Accepted chat.postMessage calls (optionally in one channel), in order."""
+        with self._cond:
+            return [m for ch, msgs in self.history.items() for m in msgs if channel in (None, ch)]
+
     def _answer(self, path: str, params: dict[str, Any],
                 token: str | None) -> tuple[int, dict[str, str], Any]:
         method = path.split("/api/", 1)[1] if "/api/" in path else "response_url"
         if method == "response_url":
             params = {**params, "_url": path}
+        if method in ("chat.postMessage", "conversations.open") and self.latency_s:
+            time.sleep(self.latency_s)
+        if method == "chat.postMessage" and time.time() < self.ratelimited_until:
+            with self._cond:
+                self.calls.append(Call(method, params, token))
+                self._cond.notify_all()
+            return 429, {"Retry-After": str(self.retry_after)}, {"ok": False, "error": "ratelimited"}
         with self._cond:
             queue = self.failures.get(method)
             if queue:
@@ -232,6 +265,15 @@ class FakeSlack:
             return {"ok": True, "channel": {"id": f"D{params['users']}"}}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
+            metadata = params.get("metadata")
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            with self._cond:
+                self.history.setdefault(params["channel"], []).append(
+                    {"ts": ts, "text": params.get("text"), "thread_ts": params.get("thread_ts"),
+                     "metadata": metadata, "_at": time.time()})
+            if self.hold_after_accept_s:
+                time.sleep(self.hold_after_accept_s)  # accepted, but the answer comes late (a crash window)
             return {"ok": True, "channel": params["channel"], "ts": ts,
                     "message": {"text": params.get("text"), "ts": ts}}
         if method == "oauth.v2.access":  # the code names the workspace that installs: code "T7" → team T7
@@ -245,6 +287,18 @@ class FakeSlack:
         if method == "users.info":
             user = self.users.get(params.get("user") or "")
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+        if method in ("conversations.history", "conversations.replies"):
+            oldest = float(params.get("oldest") or 0)
+            with self._cond:
+                msgs = [m for m in self.history.get(params.get("channel") or "", []) if m["_at"] >= oldest - 1]
+            if method == "conversations.replies":
+                msgs = [m for m in msgs if m.get("thread_ts") == params.get("ts") or m["ts"] == params.get("ts")]
+            else:
+                msgs = [m for m in msgs if not m.get("thread_ts")]
+            meta = str(params.get("include_all_metadata")).lower() in ("1", "true")
+            out = [{"type": "message", "ts": m["ts"], "text": m["text"],
+                    **({"metadata": m["metadata"]} if meta and m.get("metadata") else {})} for m in reversed(msgs)]
+            return {"ok": True, "messages": out, "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if method in ("views.publish", "views.open"):

@@ -87,6 +87,11 @@ class FakeBotApi:
         self.fail_502: int = 0  # the next N sendMessage calls get 502 Bad Gateway (a network error)
         self.blocked: set[int] = set()  # chats whose user blocked the bot (403)
         self.started: set[int] = set()  # users who pressed Start (sent the bot anything): only they can be written to
+        # faults for the delivery tests (issue 12)
+        self.fail_429_calls: set[int] = set()  # these sendMessage calls (1 = the first) get 429
+        self.bad_request: str | None = None  # every sendMessage gets 400 with this description
+        self.latency_s = 0.0
+        self._send_calls = 0
         self._next_message_id: dict[int, int] = {}
         self._cond = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -221,7 +226,16 @@ class FakeBotApi:
 
     def _send_message(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])
+        if self.latency_s:
+            time.sleep(self.latency_s)
         with self._cond:
+            self._send_calls += 1
+            if self._send_calls in self.fail_429_calls:
+                return 429, {"ok": False, "error_code": 429,
+                             "description": f"Too Many Requests: retry after {self.retry_after}",
+                             "parameters": {"retry_after": self.retry_after}}
+            if self.bad_request:
+                return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {self.bad_request}"}
             if self.fail_502 > 0:
                 self.fail_502 -= 1
                 return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
