@@ -45,7 +45,7 @@ class OutboxMessage(SQLModel, table=True):
         # the heads of the recipient queues: only unfinished rows are indexed (storage/outbox.py)
         Index("ix_outbox_open_queue", "queue", "id", postgresql_where=text("status IN ('pending', 'sending')"),
               sqlite_where=text("status IN ('pending', 'sending')")),
-        Index("ix_outbox_open_due", "platform", "next_attempt_at",
+        Index("ix_outbox_open_platform", "platform", "id",
               postgresql_where=text("status IN ('pending', 'sending')"),
               sqlite_where=text("status IN ('pending', 'sending')")),
         Index("ix_outbox_grp", "grp"),

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, literal_column, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -207,6 +207,11 @@ def decode(row: OutboxMessage, cipher: Cipher | None) -> Reply:
 
 # --- claiming heads, leases -----------------------------------------------------------------------
 
+def _open(column: Any) -> Any:
+    """status IN ('pending', 'sending') as literals: PostgreSQL then matches the partial indexes."""
+    return column.in_([literal_column(f"'{s}'") for s in OPEN])
+
+
 def _ready(o: Any, now: datetime) -> Any:
     return or_(and_(o.c.status == "pending", o.c.next_attempt_at <= now),
                and_(o.c.status == "sending", o.c.lease_until < now))
@@ -228,8 +233,8 @@ def _claim(session: Session, platform: str, owner: str, limit: int, lease: timed
            queue: str | None) -> list[OutboxMessage]:
     o = OutboxMessage.__table__  # type: ignore[attr-defined]
     e = o.alias("earlier")
-    earlier_open = select(e.c.id).where(e.c.queue == o.c.queue, e.c.status.in_(OPEN), e.c.id < o.c.id).exists()
-    cond = [o.c.platform == platform, o.c.status.in_(OPEN), _ready(o, now), ~earlier_open]
+    earlier_open = select(e.c.id).where(e.c.queue == o.c.queue, _open(e.c.status), e.c.id < o.c.id).exists()
+    cond = [o.c.platform == platform, _open(o.c.status), _ready(o, now), ~earlier_open]
     if queue is not None:
         cond.append(o.c.queue == queue)
     candidates = select(o.c.id).where(*cond).order_by(o.c.id).limit(limit)
