@@ -214,7 +214,7 @@ def _open(column: Any) -> Any:
 
 def _ready(o: Any, now: datetime) -> Any:
     return or_(and_(o.c.status == "pending", o.c.next_attempt_at <= now),
-               and_(o.c.status == "sending", o.c.lease_until < now))
+               and_(o.c.status == "sending", or_(o.c.lease_until.is_(None), o.c.lease_until < now)))
 
 
 def claim_heads(engine: Engine, platform: str, owner: str, limit: int = 8, lease: timedelta = LEASE,
