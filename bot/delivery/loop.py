@@ -19,9 +19,11 @@ from sqlalchemy.engine import Engine
 from bot.delivery.pacing import Limits, Pacer
 from storage.crypto import Cipher
 from storage.models import OutboxMessage
-from storage.outbox import LEASE, Transport, attempt, claim_heads, new_owner, release, renew
+from storage.outbox import LEASE, Transport, attempt, claim_heads, new_owner, release, renew, retry_later
 
 log = logging.getLogger(__name__)
+
+PACE_HOLD_S = 0.3  # a worker waits this long for a chat's pace; longer, and the row waits in the database
 
 
 class DeliveryLoop:
@@ -114,6 +116,11 @@ class DeliveryLoop:
                 if self._stop.is_set():
                     return  # not begun: released by stop()
                 delay = self.pacer.reserve(row.queue)
+                if delay > PACE_HOLD_S:  # this chat must wait: give the worker to another recipient
+                    retry_later(self.engine, row.id, "paced", delay, spend_attempt=False)
+                    with self._lock:
+                        self._held.discard(row.id)
+                    return
                 if delay > 0 and self._stop.wait(delay):
                     return
                 current = row
