@@ -48,7 +48,7 @@ class Failure:
 # The Web API methods the fake knows; any other gets `unknown_method`, as on Slack.
 METHODS = {"auth.test", "conversations.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
            "views.publish", "views.open", "views.update", "users.info", "apps.connections.open",
-           "oauth.v2.access", "apps.uninstall"}
+           "oauth.v2.access", "apps.uninstall", "conversations.history", "conversations.replies"}
 BLOCK_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"}
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100

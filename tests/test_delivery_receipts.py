@@ -102,8 +102,8 @@ def test_a_handoff_no_trusted_person_can_receive_sends_contacts_and_warns_the_ad
         add_role(s, ORG, "trusted_person", "telegram", "5001", "Blokkeerder")
         add_role(s, ORG, "trusted_person", "telegram", "5002", "Nooit gestart")
         add_role(s, ORG, "admin", "console", "beheer", "Beheer")
-    tg_api.blocked.add(5001)
-    tg_api.not_started.add(5002)
+    tg_api.has_started(5001)
+    tg_api.blocked.add(5001)  # 5002 never pressed Start
     open_case(core)
     assert any(t.startswith("⏳ Je gesprek gaat naar de vertrouwenspersonen") for t in console_inbox(core)["emp"])
 
@@ -126,6 +126,7 @@ def test_a_handoff_that_reaches_one_of_two_is_delivered_once(core: Core, tg_api:
         add_role(s, ORG, "trusted_person", "telegram", "5003", "Bereikbaar")
         add_role(s, ORG, "trusted_person", "telegram", "5004", "Ook bereikbaar")
         add_role(s, ORG, "admin", "console", "beheer", "Beheer")
+    tg_api.has_started(5001, 5003, 5004)
     tg_api.blocked.add(5001)
     open_case(core)
     console_inbox(core)
@@ -146,6 +147,7 @@ def test_a_long_telegram_reply_resumes_at_the_part_that_hit_a_429(core: Core, tg
     long_text = "\n".join(f"{i}. " + "Een regel tekst die de lengte opbouwt. " * 30 for i in range(1, 8))
     with session_scope(core.services.engine) as session:
         enqueue(session, Reply(to=Address("telegram", "4001"), text=long_text), core.services.cipher)
+    tg_api.has_started(4001)
     tg_api.fail_429_calls, tg_api.retry_after = {2}, 1  # the second part is refused once
 
     async def scenario() -> None:

@@ -115,7 +115,7 @@ class DeliveryLoop:
                 assert row.id is not None
                 if self._stop.is_set():
                     return  # not begun: released by stop()
-                delay = self.pacer.reserve(row.queue)
+                delay = self.pacer.reserve(row.queue, PACE_HOLD_S)
                 if delay > PACE_HOLD_S:  # this chat must wait: give the worker to another recipient
                     retry_later(self.engine, row.id, "paced", delay, spend_attempt=False)
                     with self._lock:

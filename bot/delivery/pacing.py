@@ -52,25 +52,33 @@ class Pacer:
         with self._lock:
             return max(0.0, self._paused_until - self.clock())
 
-    def reserve(self, chat: str) -> float:
-        """Take a slot for one message to `chat`; the seconds to wait before sending it."""
+    def reserve(self, chat: str, hold: float = float("inf")) -> float:
+        """The seconds to wait before the next message to `chat`. The slot is taken only when
+        that wait is at most `hold` (the caller then waits and sends); a longer wait takes
+        nothing, so the caller can come back later."""
         lim = self.limits
         with self._lock:
             now = self.clock()
             start = max(now, self._paused_until, self._chat_paused.get(chat, 0.0))
+            tokens = 0.0
             if lim.per_chat_s > 0:
                 tokens, at = self._chats.get(chat, (float(lim.chat_burst), now))
-                tokens = min(float(lim.chat_burst), tokens + (start - at) / lim.per_chat_s)
+                tokens = min(float(lim.chat_burst), tokens + max(0.0, start - at) / lim.per_chat_s)
                 if tokens < 1.0:
                     start += (1.0 - tokens) * lim.per_chat_s
                     tokens = 1.0
+            if lim.per_second:
+                start = max(start, self._next_global)
+            wait = max(0.0, start - now)
+            if wait > hold:
+                return wait
+            if lim.per_chat_s > 0:
                 self._chats[chat] = (tokens - 1.0, start)
                 if len(self._chats) > self.MAX_CHATS:
                     self._forget_idle(now)
             if lim.per_second:
-                start = max(start, self._next_global)
                 self._next_global = start + 1.0 / lim.per_second
-            return max(0.0, start - now)
+            return wait
 
     def _forget_idle(self, now: float) -> None:
         full = self.limits.chat_burst * self.limits.per_chat_s
