@@ -4,16 +4,16 @@ indexes of the hot queries, seed marks, the next term check of a case.
 Existing rows get their queue from their recipient; a row a killed older version left in
 'sending' gets a lease that has run out, so it is sent again.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: i12_delivery
+Revises: 65f23166ea47
 Create Date: 2026-12-01 23:40:10.848140
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002'
-down_revision = '0001'
+revision = 'i12_delivery'
+down_revision = '65f23166ea47'
 branch_labels = None
 depends_on = None
 OPEN_ROWS = {"postgresql_where": sa.text("status IN ('pending', 'sending')"),
