@@ -5,7 +5,7 @@ Existing rows get their queue from their recipient; a row a killed older version
 'sending' gets a lease that has run out, so it is sent again.
 
 Revision ID: i12_delivery
-Revises: 65f23166ea47
+Revises: ed79269004ab
 Create Date: 2026-12-01 23:40:10.848140
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i12_delivery'
-down_revision = '65f23166ea47'
+down_revision = 'ed79269004ab'
 branch_labels = None
 depends_on = None
 OPEN_ROWS = {"postgresql_where": sa.text("status IN ('pending', 'sending')"),
