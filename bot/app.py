@@ -7,9 +7,11 @@ import logging
 from bot.reminder_service import reminder_config
 from bot.settings import Settings
 from bot.startup import check_keys
+from bot.web.settings import WebSettings
 from handlers.ask import AskHandler
 from handlers.confide.employee import ConfideHandler
 from handlers.context import Handler, Services
+from handlers.dashboard import DashboardHandler
 from handlers.dispatcher import Core
 from handlers.reminders.handler import ReminderHandler
 from knowledge.engine import KnowledgeBase
@@ -29,7 +31,8 @@ def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Servi
                              "delivery": delivery_options(settings),
                              "history_retention": {"outbox": settings.outbox_retention_days,
                                                    "events": settings.event_retention_days,
-                                                   "reminder_deliveries": settings.reminder_delivery_retention_days}})
+                                                   "reminder_deliveries": settings.reminder_delivery_retention_days},
+                             "web_base_url": WebSettings().public_url()})
 
 
 def delivery_options(settings: Settings) -> dict[str, object]:
@@ -41,7 +44,7 @@ def delivery_options(settings: Settings) -> dict[str, object]:
 
 def build_handlers(services: Services) -> list[Handler]:
     """The conversation flows, most specific first; the question answerer last."""
-    return [ReminderHandler(), ConfideHandler(), AskHandler()]
+    return [ReminderHandler(), DashboardHandler(), ConfideHandler(), AskHandler()]
 
 
 def build_core(settings: Settings, kb: KnowledgeBase | None = None) -> Core:

@@ -123,7 +123,7 @@ def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands of the platform and admin modules (each registers its own)."""
     found = []
     for module in ("bot.admin_cli", "bot.db_cli", "bot.reminders_cli", "bot.slack.cli", "bot.telegram.cli",
-                   "bot.teams.cli"):
+                   "bot.teams.cli", "bot.web.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

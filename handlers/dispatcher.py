@@ -15,6 +15,7 @@ from collections import defaultdict
 from handlers.context import Context, Handler, Services
 from handlers.texts import text
 from handlers.types import STALE_BUTTON, IncomingMessage, Reply
+from storage.answer_counts import record_answers
 from storage.conversations import load_state, save_state
 from storage.db import session_scope
 from storage.events import claim_event
@@ -63,6 +64,8 @@ class Core:
             state = load_state(session, msg.address.key, msg.org)
             ctx = Context(msg=msg, state=state, session=session, services=self.services, lang=state.lang)
             replies = self._route(ctx)
+            # Counted for the coordinator's page: labels of the answer only, no text, no user.
+            record_answers(session, msg.org, [r.answer for r in replies if r.answer], self.services.clock())
             save_state(session, state)
             for reply in replies:
                 if msg.reply_in and reply.thread is None and reply.to == msg.address:

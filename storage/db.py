@@ -17,10 +17,13 @@ from sqlalchemy.engine import URL, Engine
 from sqlmodel import Session, create_engine
 
 from storage import (
+    answer_counts,  # noqa: F401 - registers the answer counts of the coordinator's page
     cases,  # noqa: F401 - registers the confidential-case tables
     models,  # noqa: F401 - registers the tables
     reminders,  # noqa: F401 - registers the reminder tables
+    report_settings,  # noqa: F401 - registers the annual-report figures and settings
     teams,  # noqa: F401 - registers the Teams conversation references and tenants
+    web_login,  # noqa: F401 - registers the login links and sessions of the web page
 )
 from storage.errors import StartupError
 from storage.schema import ensure_schema
