@@ -64,8 +64,10 @@ class Core:
             state = load_state(session, msg.address.key, msg.org)
             ctx = Context(msg=msg, state=state, session=session, services=self.services, lang=state.lang)
             replies = self._route(ctx)
-            # Counted for the coordinator's page: labels of the answer only, no text, no user.
-            record_answers(session, msg.org, [r.answer for r in replies if r.answer], self.services.clock())
+            # Counted for the coordinator's page: labels of the answer only, no text, no user; never
+            # a message of a confidential conversation (those replies are the confidential ones).
+            record_answers(session, msg.org, [r.answer for r in replies if r.answer and not r.confidential],
+                           self.services.clock())
             save_state(session, state)
             for reply in replies:
                 if msg.reply_in and reply.thread is None and reply.to == msg.address:

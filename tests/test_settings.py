@@ -9,6 +9,7 @@ from bot.settings import Settings
 from bot.slack.settings import SlackSettings
 from bot.teams.settings import TeamsSettings
 from bot.telegram.settings import TelegramSettings
+from bot.web.settings import WebSettings
 
 ENV_EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
 
@@ -16,7 +17,7 @@ ENV_EXAMPLE = Path(__file__).resolve().parent.parent / ".env.example"
 def test_env_example_lists_every_setting() -> None:
     text = ENV_EXAMPLE.read_text(encoding="utf-8")
     missing = []
-    for cls in (Settings, SlackSettings, TelegramSettings, TeamsSettings):
+    for cls in (Settings, SlackSettings, TelegramSettings, TeamsSettings, WebSettings):
         prefix = cls.model_config.get("env_prefix", "")
         for name in cls.model_fields:
             key = f"{prefix}{name}".upper()

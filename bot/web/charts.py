@@ -24,6 +24,7 @@ class Bar:
 
 @dataclass(frozen=True)
 class Row:
+    key: str
     label: str
     bars: list[Bar]
 
@@ -39,5 +40,5 @@ def bar_rows(labels: list[tuple[str, str]], series: list[tuple[str, dict[str, Co
             count = counts.get(key) or Count(0, False, "0")
             width = MASKED_WIDTH if count.masked else round(100 * count.value / top)
             bars.append(Bar(name, count, width, min(tone, 1)))
-        rows.append(Row(label, bars))
+        rows.append(Row(key, label, bars))
     return rows

@@ -28,10 +28,14 @@ class Section:
     labels: list[tuple[str, str]]
     series: list[tuple[str, dict[str, Count]]]
     totals: list[Count]
+    timeline: bool = False  # a run of weeks: every week gets a (compact) row, zeros included
 
     @property
     def rows(self) -> list[Row]:
-        return bar_rows(self.labels, self.series)
+        """The chart's rows: categories with nothing in any series are left to the table."""
+        labels = self.labels if self.timeline else [
+            (k, label) for k, label in self.labels if any(c[k].value for _, c in self.series)]
+        return bar_rows(labels, self.series)
 
     @property
     def empty(self) -> bool:
@@ -39,10 +43,10 @@ class Section:
 
 
 def _section(id_: str, title: str, labels: list[tuple[str, str]], series: list[tuple[str, dict[str, int]]],
-             threshold: int) -> Section:
+             threshold: int, timeline: bool = False) -> Section:
     masked = [(name, mask_group({k: values.get(k, 0) for k, _ in labels}, threshold)) for name, values in series]
     totals = [mask_total(sum(values.get(k, 0) for k, _ in labels), threshold) for _, values in series]
-    return Section(id_, title, labels, masked, totals)
+    return Section(id_, title, labels, masked, totals, timeline)
 
 
 def annual_sections(this: YearFigures, prev: YearFigures, t: Texts, threshold: int) -> list[Section]:
@@ -78,11 +82,12 @@ def question_sections(f: QuestionFigures, t: Texts, threshold: int) -> dict[str,
         "topics": _section("topics", t("per_topic"), [(k, t.topic(k)) for k in topics],
                            [(count, dict(f.per_topic))], threshold),
         "weeks": _section("weeks", t("per_week"), weeks,
-                          [(count, {w.isoformat(): n for w, n in f.per_week.items()})], threshold),
+                          [(count, {w.isoformat(): n for w, n in f.per_week.items()})], threshold, timeline=True),
         "verdicts": _section("verdicts", t("verdicts"), [(v, t.verdict(v)) for v in VERDICTS],
                              [(count, dict(f.verdicts))], threshold),
         "not_placed": _section("not_placed", t("not_placed"), weeks,
-                               [(count, {w.isoformat(): n for w, n in f.not_placed.items()})], threshold),
+                               [(count, {w.isoformat(): n for w, n in f.not_placed.items()})], threshold,
+                               timeline=True),
         "routes": _section("routes", t("routes"), [(k, t.kind(k)) for k in REPORT_KINDS if f.routes.get(k)],
                            [(count, dict(f.routes))], threshold),
     }

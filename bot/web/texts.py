@@ -19,10 +19,10 @@ T: dict[str, dict[str, str]] = {
     "logged_in_as": {"nl": "Ingelogd als {role} van {org}", "en": "Logged in as {role} of {org}"},
     "role_coordinator": {"nl": "coördinator", "en": "coordinator"},
     "role_admin": {"nl": "beheerder", "en": "administrator"},
-    "privacy_note": {"nl": "Deze pagina toont alleen aantallen: geen berichten, geen namen van melders. "
-                           "Aantallen onder de {n} staan er als “< {n}”.",
-                     "en": "This page shows counts only: no messages, no names of reporters. "
-                           "Counts below {n} are shown as “< {n}”."},
+    "privacy_note": {"nl": "Deze pagina toont alleen aantallen: geen berichten, geen namen van melders.",
+                     "en": "This page shows counts only: no messages, no names of reporters."},
+    "exact_note": {"nl": "De organisatie heeft gekozen om alle aantallen precies te tonen (Instellingen).",
+                   "en": "The organisation has chosen to show every count exactly (Settings)."},
     "masked_note": {"nl": "“< {n}”: minder dan {n}, niet precies getoond omdat een klein aantal naar een persoon "
                           "kan wijzen. Een tweede aantal kan om dezelfde reden verborgen zijn (anders valt het "
                           "eerste uit het totaal af te leiden).",
@@ -73,9 +73,9 @@ T: dict[str, dict[str, str]] = {
     "by_kind": {"nl": "Vertrouwelijke gesprekken per soort", "en": "Confidential conversations per kind"},
     "by_outcome": {"nl": "Vertrouwelijke gesprekken per uitkomst", "en": "Confidential conversations per outcome"},
     "channel_source": {"nl": "Vertrouwenspersoon: geteld door de bot. De andere kanalen vult de coördinator "
-                             "hieronder in.",
+                             "in op deze pagina.",
                        "en": "Trusted person: counted by the bot. The coordinator enters the other channels "
-                             "below."},
+                             "on this page."},
     "category": {"nl": "Categorie", "en": "Category"},
     "total": {"nl": "Totaal", "en": "Total"},
     "manual_title": {"nl": "Meldingen buiten de bot in {year}", "en": "Reports outside the bot in {year}"},
@@ -128,13 +128,13 @@ T: dict[str, dict[str, str]] = {
     "reminder": {"nl": "Herinnering", "en": "Reminder"},
     "next_due": {"nl": "Volgende keer", "en": "Next time"},
     "recipients": {"nl": "Ontvangers", "en": "Recipients"},
-    "off_count": {"nl": "uitgezet", "en": "turned off"},
+    "off_count": {"nl": "Uitgezet", "en": "Turned off"},
     "sent_title": {"nl": "Verstuurd in {year}", "en": "Sent in {year}"},
     "due": {"nl": "Gepland voor", "en": "Due"},
     "sent": {"nl": "Verstuurd", "en": "Sent"},
     "done": {"nl": "Gedaan", "en": "Done"},
     "snoozed": {"nl": "Uitgesteld", "en": "Snoozed"},
-    "late": {"nl": "Te laat verstuurd", "en": "Sent late"},
+    "late": {"nl": "Te laat", "en": "Late"},
     "open": {"nl": "Open", "en": "Open"},
     "failed": {"nl": "Niet bezorgd", "en": "Not delivered"},
     "terms_title": {"nl": "Termijnen van vertrouwelijke gesprekken in {year}",
@@ -142,8 +142,10 @@ T: dict[str, dict[str, str]] = {
     "terms_intro": {"nl": "Herinneringen aan vertrouwenspersonen, per termijn. Zonder pseudoniemen.",
                     "en": "Reminders to trusted persons, per term. Without pseudonyms."},
     "term": {"nl": "Termijn", "en": "Term"},
-    "late_note": {"nl": "‘Te laat verstuurd’: de bot stond uit toen de herinnering viel en stuurde haar later.",
-                  "en": "‘Sent late’: the bot was down when the reminder fell due and sent it later."},
+    "late_note": {"nl": "‘Te laat’: de bot stond uit toen de herinnering viel en stuurde haar later. ‘Open’: "
+                        "verstuurd, nog niet afgevinkt.",
+                  "en": "‘Late’: the bot was down when the reminder fell due and sent it later. ‘Open’: sent, "
+                        "not ticked off yet."},
     "none_planned": {"nl": "Geen herinneringen ingesteld.", "en": "No reminders set up."},
     # settings
     "settings_title": {"nl": "Instellingen", "en": "Settings"},
@@ -234,6 +236,9 @@ class Texts:
 
     def date(self, day: date) -> str:
         return f"{day.day} {MONTHS[self.lang][day.month - 1]} {day.year}"
+
+    def short_date(self, day: date) -> str:
+        return f"{day.day}-{day.month}-{day.year}" if self.lang != "en" else day.isoformat()
 
     def week(self, monday: date) -> str:
         return self("week_label", n=monday.isocalendar().week, day=f"{monday.day}-{monday.month}")
