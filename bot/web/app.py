@@ -208,7 +208,7 @@ class WebApp:
         counts: dict[str, int] = {}
         for channel in MANUAL_CHANNELS:
             raw = form.get(channel, "0").strip() or "0"
-            if not raw.isdigit() or int(raw) > 10_000 or not year.isdigit():
+            if not raw.isdigit() or int(raw) > 10_000 or not (year.isdigit() and 2000 <= int(year) <= 2100):
                 return self.message(request, "bad_input", 400, login.lang, login)
             counts[channel] = int(raw)
 
