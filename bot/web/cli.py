@@ -36,7 +36,7 @@ def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
         for err in exc.errors:
             print(f"  {err}", file=sys.stderr)
         return 2
-    app = create_app(make_engine(settings.resolved_database_url()), kb, web)
+    app = create_app(make_engine(settings.resolved_database_url(), settings.database_auto_upgrade), kb, web)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
