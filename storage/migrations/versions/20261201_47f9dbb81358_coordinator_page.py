@@ -5,7 +5,7 @@ and `web_session` (one-time chat links, stored as hashes), `report_channel_count
 the bot, per year) and `org_setting` (the small-count threshold).
 
 Revision ID: 47f9dbb81358
-Revises: ed79269004ab
+Revises: i12_delivery
 Create Date: 2026-12-01 23:45:00.048734
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '47f9dbb81358'
-down_revision = 'ed79269004ab'
+down_revision = 'i12_delivery'
 branch_labels = None
 depends_on = None
 
