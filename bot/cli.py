@@ -72,7 +72,14 @@ def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
         print(f"\n{len(result.errors)} fout(en) gevonden.")
         return 1
     from bot.kb_cli import check_quotes
+    from knowledge.nlu.check import check_examples
 
+    problems, notes = check_examples(result)
+    for line in [*problems, *notes]:
+        print(line)
+    if problems:
+        print(f"\n{len(problems)} fout(en) in de voorbeelden.")
+        return 1
     quotes_ok, quotes_line = check_quotes(result, getattr(args, "seeds", None))
     if not quotes_ok:
         return 1
@@ -122,8 +129,8 @@ def version_line() -> str:
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Subcommands of the platform and admin modules (each registers its own)."""
     found = []
-    for module in ("bot.admin_cli", "bot.db_cli", "bot.reminders_cli", "bot.slack.cli", "bot.telegram.cli",
-                   "bot.teams.cli", "bot.web.cli"):
+    for module in ("bot.admin_cli", "bot.db_cli", "bot.nlu_cli", "bot.reminders_cli", "bot.slack.cli",
+                   "bot.telegram.cli", "bot.teams.cli", "bot.web.cli"):
         try:
             mod = __import__(module, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -61,8 +61,8 @@ def quote_text(answer: Answer) -> str:
 def answer_text(answer: Answer, org_name: str = "") -> str:
     """The reply text for an engine answer."""
     lang = answer.lang
-    if answer.intent in ("help", "fallback", "greeting", "thanks"):
-        return text(answer.intent, lang, org=org_name or "je organisatie")
+    if answer.intent in ("help", "fallback"):
+        return text(answer.small_talk or answer.intent, lang, org=org_name or "je organisatie")
     if answer.intent == "clarify":
         return answer.headline
     if answer.shape == "quote":

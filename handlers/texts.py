@@ -31,6 +31,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Hallo! Stel gerust je vraag over integriteit, bijvoorbeeld 'Mag ik een cadeau van een leverancier aannemen?' Typ 'help' voor meer.",
         "en": "Hello! Ask me anything about integrity at work, e.g. 'May I accept a gift from a supplier?' Type 'help' for more.",
     },
+    "rephrase": {
+        "nl": "Vertel in een paar woorden wat er speelt en wat je wilt weten, dan probeer ik het opnieuw. Bijvoorbeeld: 'Mag ik een cadeau van een leverancier aannemen?' of 'Waar meld ik dat een collega fraudeert?'",
+        "en": "Tell me in a few words what is going on and what you want to know, and I'll try again. For example: 'May I accept a gift from a supplier?' or 'Where do I report a colleague's fraud?'",
+    },
     "thanks": {
         "nl": "Graag gedaan. Twijfel je nog? Bespreek het gerust met je leidinggevende of de vertrouwenspersoon.",
         "en": "You're welcome. Still in doubt? Talk it over with your manager or the trusted person.",

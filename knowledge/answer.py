@@ -46,6 +46,7 @@ class Answer:
     first_step: bool = False  # a route answer with only its first step; the rest is behind "Meer…"
     quotes: list[str] = field(default_factory=list)  # the document's own words ("Toon de tekst")
     law: str | None = None  # the national law a rule rests on, by name
+    small_talk: str | None = None  # greeting / thanks / rephrase: intent help or fallback, its own words
 
     def contract(self) -> dict[str, Any]:
         """The answer object of shared/CONTRACT.md."""

@@ -7,12 +7,13 @@ handlers can keep that state in storage and survive a restart.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge.answer import Answer
+from knowledge.answer import Answer, Option
 from knowledge.classify import INFO_TOPICS, Signals, build_lexicon_index, read_signals
 from knowledge.evaluate import (
     clarify_report_type,
@@ -26,8 +27,17 @@ from knowledge.facts import Facts, extract_facts
 from knowledge.guard import bounded
 from knowledge.loader import KnowledgeBaseError, load, load_vocabulary
 from knowledge.matcher import Analyzed, Corrector, TermIndex
+from knowledge.nlu.combine import Decision, decide
+from knowledge.nlu.cue_rules import CueRule, CueRules
+from knowledge.nlu.labels import reading_label
+from knowledge.nlu.model import ReadingModel
+from knowledge.nlu.reading import Reading
 from knowledge.normalize import detect_language
+from knowledge.phrases import VERDICT_HEADLINES, phrase
 from knowledge.schema import REPORT_TYPES, National, Organisation
+
+log = logging.getLogger(__name__)
+MIN_MODEL_INFO = 0.35  # an info item the model alone proposes must be at least this likely
 
 MIN_INFO_SCORE = 1.0
 _FOLLOW_UP = re.compile(r"\b(wat (moet|kan|doe|zal) ik (er|daar|dan|nu)?\s?(mee|nu|dan|doen)"
@@ -43,41 +53,60 @@ class Pending:
     facts: Facts
     lang: str
     matched: list[str] = field(default_factory=list)
+    green: bool = True  # may a green light be given (the reading was sure)
 
     def to_dict(self) -> dict[str, Any]:
         return {"need": self.need, "topic": self.topic, "facts": self.facts.to_dict(),
-                "lang": self.lang, "matched": list(self.matched)}
+                "lang": self.lang, "matched": list(self.matched), "green": self.green}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> Pending | None:
         if not d or "need" not in d:
             return None
         return cls(need=d["need"], topic=d.get("topic"), facts=Facts.from_dict(d.get("facts")),
-                   lang=d.get("lang", "nl"), matched=list(d.get("matched") or []))
+                   lang=d.get("lang", "nl"), matched=list(d.get("matched") or []), green=bool(d.get("green", True)))
 
 
 @dataclass
 class Understanding:
     """What the engine read in a message before looking up rules."""
 
-    kind: str  # rule | route | info | confide | help | greeting | thanks | fallback
+    kind: str  # rule | overview | route | info | confide | choose | help | greeting | thanks | fallback
     topic: str | None = None
     report_type: str | None = None
     info_item: str | None = None
     signals: Signals | None = None
+    decision: Decision | None = None  # how rules and model settled it (None: rules only)
+    cue: CueRule | None = None  # the cue rule that decided, if one did
+
+    @property
+    def reading(self) -> Reading:
+        """The reading in the label space the model shares (greetings are help, overviews rules)."""
+        kind = {"overview": "rule", "greeting": "help", "thanks": "help"}.get(self.kind, self.kind)
+        if kind == "choose":
+            kind = "fallback"
+        return Reading.of(kind, self.topic, self.report_type)
+
+    @property
+    def confident(self) -> bool:
+        """May a green light stand: rules and model agree, a cue rule decided, or there is no model."""
+        return self.decision is None or self.decision.confident
 
 
 class KnowledgeBase:
     """All organisations, the national file and the lexicon, compiled for fast answers."""
 
     def __init__(self, organisations: dict[str, Organisation], national: National | None,
-                 lexicon: dict[str, Any], vocabulary: set[str] | None = None) -> None:
+                 lexicon: dict[str, Any], vocabulary: set[str] | None = None,
+                 model: ReadingModel | None = None, cue_rules: CueRules | None = None) -> None:
         self.organisations = organisations
         self.national = national
         self.lexicon_index = build_lexicon_index(lexicon)
+        self.model = model
+        self.cue_rules = cue_rules
         self._situations: dict[str, TermIndex] = {}  # per org; labels (topic, situation id)
         self._info: dict[str, TermIndex] = {}
-        lexicon_words = set(self.lexicon_index.vocabulary)
+        lexicon_words = set(self.lexicon_index.vocabulary) | (cue_rules.vocabulary if cue_rules else set())
         national_info = national.info if national else []
         for slug, org in organisations.items():
             idx = TermIndex((p, (topic, s.id), 1.0) for topic, spec in org.topics.items()
@@ -97,7 +126,8 @@ class KnowledgeBase:
         result = load(extra_dir, contacts_file)
         if result.errors:
             raise KnowledgeBaseError(result.errors)
-        return cls(result.organisations, result.national, result.lexicon, load_vocabulary())
+        return cls(result.organisations, result.national, result.lexicon, load_vocabulary(),
+                   ReadingModel.load(), CueRules.load())
 
     def org(self, slug: str) -> Organisation:
         return self.organisations[slug]
@@ -105,7 +135,59 @@ class KnowledgeBase:
     # --- understanding ---------------------------------------------------------------------
 
     def understand(self, slug: str, msg: Analyzed, facts: Facts | None = None) -> Understanding:
-        """Rank what the message can be and pick the best reading.
+        """The reading of a message: a cue rule if one fires, else the rules checked against the model.
+
+        The rules' reading (rule_reading) and the model's probabilities are combined by
+        knowledge.nlu.combine.decide; a reading only the model proposes gets its details (the info
+        item) from the organisation's own patterns first, then from the model.
+        """
+        facts = facts if facts is not None else extract_facts(msg.text)
+        rules = self.rule_reading(slug, msg, facts)
+        cue = self.cue_rules.fired(msg) if self.cue_rules else None
+        if cue is not None:
+            decided = self._from_reading(slug, msg, cue.reading, rules)
+            decided.decision = Decision(cue.reading, f"cue:{cue.id}", rules.reading)
+            decided.cue = cue
+            return decided
+        if rules.kind == "confide" or self.model is None:  # the wish to talk confidentially is a cue rule
+            return rules
+        decision = decide(rules.reading, self.model.readings(msg.text))
+        log.debug("reading %s (%s); rules %s; model %s", decision.reading.label, decision.why,
+                  rules.reading.label, [(r.label, round(p, 2)) for r, p in decision.model[:3]])
+        if decision.why == "clarify":
+            return Understanding("choose", signals=rules.signals, decision=decision)
+        chosen = rules if decision.reading == rules.reading else self._from_reading(slug, msg, decision.reading,
+                                                                                     rules)
+        chosen.decision = decision
+        return chosen
+
+    def _from_reading(self, slug: str, msg: Analyzed, reading: Reading, rules: Understanding) -> Understanding:
+        """An Understanding for a reading the rules did not give (details looked up for it)."""
+        if reading == rules.reading:
+            return rules
+        kind = {"help": "help", "fallback": "fallback", "confide": "confide"}.get(reading.intent, reading.intent)
+        if kind != "info":
+            return Understanding(kind, topic=reading.topic, report_type=reading.report_type, signals=rules.signals)
+        return Understanding("info", topic=reading.topic, info_item=self._info_item_for(slug, msg, reading.topic),
+                             signals=rules.signals)
+
+    def _info_item_for(self, slug: str, msg: Analyzed, topic: str | None) -> str | None:
+        """The organisation's info item on this topic that the message names, by pattern or by model."""
+        scores: dict[str, float] = {}
+        for h in self._info[slug].find(msg):
+            if self._info_topic(h.label) == topic:
+                scores[h.label] = scores.get(h.label, 0.0) + 1.0
+        if scores:
+            return max(scores, key=lambda k: scores[k])
+        if self.model is not None:
+            for item in self.model.info_items(msg.text, slug):
+                if item.p >= MIN_MODEL_INFO and self._info_topic(item.label) == topic:
+                    return item.label
+                break
+        return None
+
+    def rule_reading(self, slug: str, msg: Analyzed, facts: Facts | None = None) -> Understanding:
+        """Rank what the message can be by the lexicon's rules and pick the best reading.
 
         In this order: a wish to talk to a trusted person; a question for facts ("wat doet de
         vertrouwenspersoon"); a report about something seen or suffered ("bij wie meld ik");
@@ -199,24 +281,32 @@ class KnowledgeBase:
         lang = detect_language(msg.words)
         facts = extract_facts(msg.text)
         understood = self.understand(slug, msg, facts)  # read once; the follow-up check uses it too
-        if pending is not None:
-            follow_up = self._follow_up(org, msg, pending, facts, understood.kind)
+        if pending is not None:  # the model knows whole questions, not replies: the rules judge follow-ups
+            rules_kind = understood.decision.rules.intent if understood.decision else understood.kind
+            follow_up = self._follow_up(org, msg, pending, facts, rules_kind)
             if follow_up is not None:
                 return follow_up
         return self._answer_for(org, msg, understood, facts, lang)
 
     def _answer_for(self, org: Organisation, msg: Analyzed, u: Understanding, facts: Facts,
                     lang: str) -> tuple[Answer, Pending | None]:
+        if u.kind == "choose" and u.decision is not None:
+            return self._choose(org, msg, u.decision, facts, lang)
         if u.kind == "rule" and u.topic:
             matched = self._matched_situations(org.org, u.topic, msg)
-            answer = rule_answer(org, self.national, u.topic, matched, facts, lang)
+            answer = rule_answer(org, self.national, u.topic, matched, facts, lang, allow_green=u.confident)
             need = "value" if answer.intent == "clarify" else "context"
-            return answer, Pending(need, u.topic, facts, lang, sorted(matched))
+            return answer, Pending(need, u.topic, facts, lang, sorted(matched), green=u.confident)
         if u.kind == "overview" and u.topic:
             return topic_overview(org, self.national, u.topic, lang), None
         if u.kind == "route":
             if u.report_type:
-                return route_answer(org, self.national, u.report_type, facts, lang), None
+                answer = route_answer(org, self.national, u.report_type, facts, lang)
+                if u.cue is not None and u.cue.verdict:  # bribery: a report, and 🔴 at once
+                    answer.verdict = u.cue.verdict
+                    answer.details.insert(0, f"{VERDICT_HEADLINES[u.cue.verdict][lang]} "
+                                             f"{u.cue.reason.en if lang == 'en' else u.cue.reason.nl}")
+                return answer, None
             return clarify_report_type(lang), Pending("report_type", "reporting", facts, lang)
         if u.kind == "info":
             if u.info_item:
@@ -227,8 +317,22 @@ class KnowledgeBase:
             answer.intent, answer.verdict, answer.headline = "info", None, ""
             return answer, None
         channels = ["trusted_person"] if u.kind == "confide" else []
-        return Answer(intent=u.kind, topic="trusted_person" if channels else None, channels=channels,
-                      lang=lang), None
+        small_talk = u.kind if u.kind in ("greeting", "thanks") else None  # the contract's intent is help
+        return Answer(intent="help" if small_talk else u.kind, topic="trusted_person" if channels else None,
+                      channels=channels, lang=lang, small_talk=small_talk), None
+
+    def _choose(self, org: Organisation, msg: Analyzed, decision: Decision, facts: Facts,
+                lang: str) -> tuple[Answer, Pending]:
+        """Rules and model disagree and neither is sure: ask which reading is meant."""
+        options = [Option(f"reading:{r.label}", reading_label(r, lang)) for r in decision.alternatives]
+        options.append(Option("reading:none", phrase("choose_other", lang)))
+        matched = sorted({f"{r.topic}:{s}" for r in decision.alternatives if r.intent == "rule" and r.topic
+                          for s in self._matched_situations(org.org, r.topic, msg)})
+        infos = [f"info:{r.topic}:{item}" for r in decision.alternatives if r.intent == "info"
+                 if (item := self._info_item_for(org.org, msg, r.topic))]
+        answer = Answer(intent="clarify", topic=None, lang=lang, headline=phrase("choose_reading", lang),
+                        options=options)
+        return answer, Pending("reading", None, facts, lang, matched + infos)
 
     def _matched_situations(self, slug: str, topic: str, msg: Analyzed) -> set[str]:
         return {h.label[1] for h in self._situations[slug].find(msg) if not h.negated and h.label[0] == topic}
@@ -256,6 +360,8 @@ class KnowledgeBase:
             if facts.has_value or _is_short_detail(msg, facts):
                 return self._reevaluate(org, pending, pending.facts.merged(facts))
             return None
+        if pending.need == "reading":
+            return None  # a new message after "what do you mean?" is read afresh
         if pending.need == "report_type":
             sig = read_signals(msg, self.lexicon_index)
             report, _ = sig.best_report()
@@ -266,14 +372,16 @@ class KnowledgeBase:
     def _reevaluate(self, org: Organisation, pending: Pending, facts: Facts) -> tuple[Answer, Pending | None]:
         """The earlier question again, with the facts the user has added since."""
         answer = rule_answer(org, self.national, pending.topic or "gifts", set(pending.matched), facts,
-                             pending.lang)
+                             pending.lang, allow_green=pending.green)
         need = "value" if answer.intent == "clarify" else "context"
-        return answer, Pending(need, pending.topic, facts, pending.lang, pending.matched)
+        return answer, Pending(need, pending.topic, facts, pending.lang, pending.matched, green=pending.green)
 
     def apply_action(self, slug: str, action: str, pending: Pending | None) -> tuple[Answer, Pending | None] | None:
         """A button press: 'value:le:50', 'value:gt:50', 'value:unknown', 'report:<type>'."""
         org = self.org(slug)
         kind, _, rest = action.partition(":")
+        if kind == "reading" and pending is not None and pending.need == "reading":
+            return self._chosen_reading(org, rest, pending)
         if kind == "report" and rest in REPORT_TYPES:
             facts = pending.facts if pending else Facts()
             lang = pending.lang if pending else "nl"
@@ -291,6 +399,26 @@ class KnowledgeBase:
                                                                                       value_high=float("inf"))
             return self._reevaluate(org, pending, pending.facts.merged(new))
         return None
+
+
+    def _chosen_reading(self, org: Organisation, label: str, pending: Pending) -> tuple[Answer, Pending | None]:
+        """The user picked one reading of their question (or 'something else')."""
+        lang = pending.lang
+        if label == "none":
+            return Answer(intent="fallback", lang=lang, small_talk="rephrase"), None
+        reading = Reading.from_label(label)
+        if reading.intent == "rule" and reading.topic in org.topics:
+            prefix = f"{reading.topic}:"
+            matched = {m[len(prefix):] for m in pending.matched if m.startswith(prefix)}
+            again = Pending("context", reading.topic, pending.facts, lang, sorted(matched), green=True)
+            return self._reevaluate(org, again, pending.facts)
+        if reading.intent == "info":
+            prefix = f"info:{reading.topic}:"
+            item = next((m[len(prefix):] for m in pending.matched if m.startswith(prefix)), None)
+            u = Understanding("info", topic=reading.topic, info_item=item)
+        else:
+            u = Understanding(reading.intent, topic=reading.topic, report_type=reading.report_type)
+        return self._answer_for(org, Analyzed(""), u, pending.facts, lang)
 
 
 def _is_short_detail(msg: Analyzed, new: Facts) -> bool:

@@ -87,13 +87,19 @@ def value_thresholds(org: Organisation, topic: str) -> list[float]:
 
 
 def rule_answer(org: Organisation, national: National | None, topic: str, matched: set[str],
-                facts: Facts, lang: str) -> Answer:
-    """The verdict for a may-I question, or a clarifying question for the missing value."""
+                facts: Facts, lang: str, allow_green: bool = True) -> Answer:
+    """The verdict for a may-I question, or a clarifying question for the missing value.
+
+    With `allow_green=False` (the reading of the question was not sure) a situation that allows
+    is passed over: the next, more cautious rule applies — never a green light on a guess.
+    """
     spec = org.topics.get(topic)
     if spec is None:
         return uncovered_answer(org, national, topic, lang)
     for s in spec.situations:
         if s.patterns and s.id not in matched:
+            continue
+        if s.verdict == "allowed" and not allow_green:
             continue
         holds = condition_holds(s.when, facts)
         if holds is None and "value" in spec.ask and not facts.value_unknowable:

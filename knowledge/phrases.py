@@ -9,6 +9,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "nl": "Wat is het ongeveer waard? Dat bepaalt het antwoord. Noem een bedrag, bijvoorbeeld '€ 20' of 'een tientje'.",
         "en": "Roughly what is it worth? That decides the answer. Give an amount, e.g. '€20'.",
     },
+    "choose_reading": {
+        "nl": "Ik wil je goed helpen, maar ik weet niet zeker wat je bedoelt. Waar gaat je vraag over?",
+        "en": "I want to get this right, but I'm not sure what you mean. What is your question about?",
+    },
+    "choose_other": {"nl": "Iets anders", "en": "Something else"},
     "ask_report_type": {
         "nl": "Waar gaat je melding over? Kies wat het best past, dan wijs ik je de weg.",
         "en": "What is your report about? Pick what fits best and I'll show you the way.",
