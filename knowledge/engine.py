@@ -37,7 +37,8 @@ from knowledge.phrases import VERDICT_HEADLINES, phrase
 from knowledge.schema import REPORT_TYPES, National, Organisation
 
 log = logging.getLogger(__name__)
-MIN_MODEL_INFO = 0.35  # an info item the model alone proposes must be at least this likely
+MIN_MODEL_INFO = 0.35
+MODEL_OVER_CONFIDE = 0.6  # "blijft een gesprek met de vertrouwenspersoon geheim?" asks about it, not for it  # an info item the model alone proposes must be at least this likely
 
 MIN_INFO_SCORE = 1.0
 _FOLLOW_UP = re.compile(r"\b(wat (moet|kan|doe|zal) ik (er|daar|dan|nu)?\s?(mee|nu|dan|doen)"
@@ -149,9 +150,12 @@ class KnowledgeBase:
             decided.decision = Decision(cue.reading, f"cue:{cue.id}", rules.reading)
             decided.cue = cue
             return decided
-        if rules.kind == "confide" or self.model is None:  # the wish to talk confidentially is a cue rule
+        if self.model is None:
             return rules
-        decision = decide(rules.reading, self.model.readings(msg.text))
+        ranked = self.model.readings(msg.text)
+        if rules.kind == "confide" and not (ranked[0][0].intent == "info" and ranked[0][1] >= MODEL_OVER_CONFIDE):
+            return rules  # the wish to talk confidentially decides, unless it is clearly a question about it
+        decision = decide(rules.reading, ranked)
         log.debug("reading %s (%s); rules %s; model %s", decision.reading.label, decision.why,
                   rules.reading.label, [(r.label, round(p, 2)) for r, p in decision.model[:3]])
         if decision.why == "clarify":
