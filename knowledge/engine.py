@@ -37,8 +37,8 @@ from knowledge.phrases import VERDICT_HEADLINES, phrase
 from knowledge.schema import REPORT_TYPES, National, Organisation
 
 log = logging.getLogger(__name__)
-MIN_MODEL_INFO = 0.35
-MODEL_OVER_CONFIDE = 0.6  # "blijft een gesprek met de vertrouwenspersoon geheim?" asks about it, not for it  # an info item the model alone proposes must be at least this likely
+MIN_MODEL_INFO = 0.35  # an info item the model alone proposes must be at least this likely
+MODEL_OVER_CONFIDE = 0.6  # "blijft een gesprek met de vertrouwenspersoon geheim?" asks about it, not for it
 
 MIN_INFO_SCORE = 1.0
 _FOLLOW_UP = re.compile(r"\b(wat (moet|kan|doe|zal) ik (er|daar|dan|nu)?\s?(mee|nu|dan|doen)"

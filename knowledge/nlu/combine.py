@@ -23,8 +23,8 @@ class Weights:
     rule_fallback: float = 0.15  # the rules' vote for "not understood"
     model_over_fallback: float = 0.3  # the model must be this sure to make an off-topic message a question
     model_to_fallback: float = 0.6  # ... and this sure to call a question off-topic
-    clarify_margin: float = 0.03  # lead of the winner under which disagreeing readings are asked about
-    clarify_model_below: float = 0.35  # ... and only when the model's own best is below this
+    clarify_margin: float = 0.01  # lead of the winner under which disagreeing readings are asked about
+    clarify_model_below: float = 0.3  # ... and only when the model's own best is below this
 
 
 WEIGHTS = Weights()
