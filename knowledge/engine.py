@@ -160,6 +160,8 @@ class KnowledgeBase:
                   rules.reading.label, [(r.label, round(p, 2)) for r, p in decision.model[:3]])
         if decision.why == "clarify":
             return Understanding("choose", signals=rules.signals, decision=decision)
+        if rules.kind == "info" and rules.info_item and decision.reading.intent == "info":
+            decision.reading, decision.why = rules.reading, "rules"  # a fact the documents name beats a topic guess
         chosen = rules if decision.reading == rules.reading else self._from_reading(slug, msg, decision.reading,
                                                                                      rules)
         chosen.decision = decision
@@ -178,9 +180,11 @@ class KnowledgeBase:
     def _info_item_for(self, slug: str, msg: Analyzed, topic: str | None) -> str | None:
         """The organisation's info item on this topic that the message names, by pattern or by model."""
         scores: dict[str, float] = {}
+        own = {i.id for i in self.org(slug).info}
         for h in self._info[slug].find(msg):
-            if self._info_topic(h.label) == topic:
-                scores[h.label] = scores.get(h.label, 0.0) + 1.0
+            if self._info_topic(h.label) == topic:  # the organisation's own items before national ones
+                scores[h.label] = scores.get(h.label, 0.0) + 1.0 + (0.5 if h.label in own else 0.0)
+        scores = {k: v for k, v in scores.items() if k in own or v >= 2}  # a national fact needs two words
         if scores:
             return max(scores, key=lambda k: scores[k])
         if self.model is not None:
