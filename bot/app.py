@@ -16,6 +16,7 @@ from handlers.dispatcher import Core
 from handlers.reminders.handler import ReminderHandler
 from knowledge.engine import KnowledgeBase
 from storage.db import make_engine
+from storage.keys import verify_key_check
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Servi
     kb = kb or KnowledgeBase.load(settings.kb_dir, settings.contacts_file)
     engine = make_engine(settings.resolved_database_url(), settings.database_auto_upgrade)
     cipher = check_keys(settings, required=False)  # a key that is no key stops the start
+    verify_key_check(engine, cipher)  # a key that cannot open this database: KeyCheckError, no start
     return Services(kb=kb, engine=engine, cipher=cipher,
                     options={"retention_days": settings.retention_days,
                              "reminders": reminder_config(settings),
@@ -43,8 +45,12 @@ def delivery_options(settings: Settings) -> dict[str, object]:
 
 
 def build_handlers(services: Services) -> list[Handler]:
-    """The conversation flows, most specific first; the question answerer last."""
-    return [ReminderHandler(), DashboardHandler(), ConfideHandler(), AskHandler()]
+    """The conversation flows, most specific first; the question answerer last.
+
+    The confidential conversation comes first: while a case is open every message of its
+    employee belongs to it (a text that starts with 'herinneringen' too), except commands.
+    """
+    return [ConfideHandler(), ReminderHandler(), DashboardHandler(), AskHandler()]
 
 
 def build_core(settings: Settings, kb: KnowledgeBase | None = None) -> Core:

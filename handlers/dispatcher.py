@@ -9,6 +9,7 @@ in one transaction. Nothing a handler does reaches a platform directly.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 from collections import defaultdict
 
@@ -19,6 +20,7 @@ from storage.answer_counts import record_answers
 from storage.conversations import load_state, save_state
 from storage.db import session_scope
 from storage.events import claim_event
+from storage.keys import keyring_of
 from storage.outbox import enqueue
 
 log = logging.getLogger(__name__)
@@ -53,15 +55,41 @@ class Core:
     @staticmethod
     def _error_reply(msg: IncomingMessage) -> list[Reply]:
         """Returned, not stored: a transport decides whether the platform retries first (Slack)
-        or the user sees it now (console)."""
+        or the user sees it now (console). It says the message was not kept: it was rolled back."""
         return [Reply(to=msg.address, text=text("error"))]
+
+    def handle_or_tell(self, msg: IncomingMessage) -> tuple[list[Reply], bool]:
+        """Handle a message the platform will not deliver again (Telegram acknowledged it already):
+        it is stored and handled, or the user is told it was not. Returns the replies and whether
+        they are in the outbox; when even the notice cannot be stored, the transport sends it itself.
+        """
+        if msg.org not in self.services.kb.organisations:
+            return self.handle(msg), False
+        with self._lock_for(msg.address.key):
+            for attempt in (1, 2):  # a second try rides out a transient fault (a lock, a lost connection)
+                try:
+                    return self._handle_locked(msg), True
+                except Exception:
+                    log.exception("handling a %s message failed (attempt %d)", msg.address.platform, attempt)
+            notice = self._error_reply(msg)[0]
+            cipher = self.services.cipher
+            if cipher is not None:  # sealed like a confidential reply: the sender might be in a case
+                notice.confidential, notice.tag = True, f"sealed:{secrets.token_urlsafe(16)}"
+            try:
+                with session_scope(self.services.engine) as session:
+                    enqueue(session, notice, cipher)
+                return [notice], True
+            except Exception:
+                log.exception("the failure notice could not be stored either")
+                return [notice], False
 
     def _handle_locked(self, msg: IncomingMessage) -> list[Reply]:
         with session_scope(self.services.engine) as session:
-            if msg.event_id and not claim_event(session, msg.address.platform, msg.event_id):
+            keyring = keyring_of(self.services.cipher)
+            if msg.event_id and not claim_event(session, keyring, msg.address.platform, msg.event_id):
                 log.info("duplicate %s event ignored", msg.address.platform)
                 return []
-            state = load_state(session, msg.address.key, msg.org)
+            state = load_state(session, keyring, msg.address.key, msg.org)
             ctx = Context(msg=msg, state=state, session=session, services=self.services, lang=state.lang)
             replies = self._route(ctx)
             # Counted for the coordinator's page: labels of the answer only, no text, no user; never

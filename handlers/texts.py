@@ -56,8 +56,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "That button belongs to an earlier conversation that has ended. Please ask again.",
     },
     "error": {
-        "nl": "Er ging iets mis aan mijn kant; je bericht is bewaard. Probeer het zo nog eens.",
-        "en": "Something went wrong on my side; your message was kept. Please try again shortly.",
+        "nl": "Er ging iets mis aan mijn kant: je bericht is niet verwerkt en niet bewaard. Stuur het zo nog eens.",
+        "en": "Something went wrong on my side: your message was not processed and not kept. Please send it again shortly.",
     },
     "source": {"nl": "Bron", "en": "Source"},
     "who": {"nl": "Wie", "en": "Who"},

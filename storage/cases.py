@@ -17,8 +17,6 @@ encrypted identity), which the outbox stores without a readable recipient.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 from dataclasses import asdict, dataclass
@@ -43,6 +41,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from storage.crypto import Cipher
 from storage.inserts import insert_new as insert_row
+from storage.keys import CaseSecret, Keyring, keyring_of, secret_context
 from storage.messages import Address
 from storage.models import OutboxMessage, utcnow
 
@@ -133,14 +132,6 @@ class CaseStatistic(SQLModel, table=True):
     count: int = 0
 
 
-class CaseSecret(SQLModel, table=True):
-    """The blind-index key, stored encrypted (so rotating the encryption key keeps lookups)."""
-
-    __tablename__ = "confide_secret"
-    name: str = Field(primary_key=True, max_length=40)
-    sealed: str = Field(sa_column=Column(Text, nullable=False))
-
-
 @dataclass(frozen=True)
 class Employee:
     """The decrypted identity of a case: where to send, and the token of the sealed tag."""
@@ -161,31 +152,35 @@ def insert_new(session: Session, table: type[SQLModel], values: dict[str, object
 # --- keys and the blind index ------------------------------------------------------------------
 
 class Sealer:
-    """Encryption and the blind index for one database; caches the index key once read."""
+    """Encryption and the blind index for one database (the index key lives in storage.keys)."""
 
     def __init__(self, cipher: Cipher) -> None:
         self.cipher = cipher
-        self._index_key: bytes | None = None
+        self.keyring: Keyring = keyring_of(cipher)
 
     def index_key(self, session: Session) -> bytes:
-        if self._index_key is None:
-            row = session.get(CaseSecret, "index_key")
-            if row is None:  # the first case ever: make the key (another process may race us)
-                fresh = self.cipher.encrypt(secrets.token_hex(32))
-                insert_new(session, CaseSecret, {"name": "index_key", "sealed": fresh})
-                row = session.get(CaseSecret, "index_key")
-                assert row is not None
-            self._index_key = bytes.fromhex(self.cipher.decrypt(row.sealed))
-        return self._index_key
+        key = self.keyring.index_key(session)
+        assert key is not None
+        return key
 
     def lookup(self, session: Session, address: Address) -> str:
-        return hmac.new(self.index_key(session), address.key.encode(), hashlib.sha256).hexdigest()
+        return self.keyring.lookup(session, address.key)
 
-    def seal(self, data: object) -> str:
-        return self.cipher.encrypt(json.dumps(data, ensure_ascii=False))
+    def seal(self, data: object, context: str | None = None) -> str:
+        return self.cipher.encrypt(json.dumps(data, ensure_ascii=False), context)
 
-    def open(self, token: str) -> object:
-        return json.loads(self.cipher.decrypt(token))
+    def open(self, token: str, context: str | None = None) -> object:
+        return json.loads(self.cipher.decrypt(token, context))
+
+
+def identity_context(case_id: str) -> str:
+    """What an identity ciphertext is bound to: its field and its case."""
+    return f"confide_identity.sealed:{case_id}"
+
+
+def message_context(case_id: str) -> str:
+    """What a message ciphertext is bound to: its field and its case."""
+    return f"confide_message.body:{case_id}"
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -210,7 +205,8 @@ def new_case(session: Session, sealer: Sealer, org: str, address: Address, lang:
     case = session.get(Case, case_id)
     assert case is not None
     session.add(CaseIdentity(case_id=case.id, lookup=sealer.lookup(session, address),
-                             sealed=sealer.seal({"address": asdict(address), "token": employee.token})))
+                             sealed=sealer.seal({"address": asdict(address), "token": employee.token},
+                                                identity_context(case.id))))
     session.flush()
     return case, employee
 
@@ -219,7 +215,7 @@ def employee_of(session: Session, sealer: Sealer, case: Case) -> Employee | None
     row = session.get(CaseIdentity, case.id)
     if row is None:
         return None
-    data = sealer.open(row.sealed)
+    data = sealer.open(row.sealed, identity_context(case.id))
     assert isinstance(data, dict)
     return Employee(address=Address(**data["address"]), token=data["token"])
 
@@ -296,7 +292,8 @@ def release_cases(session: Session, org: str, taker: str) -> int:
 
 
 def add_message(session: Session, sealer: Sealer, case: Case, sender: str, text: str, now: datetime) -> None:
-    session.add(CaseMessage(case_id=case.id, sender=sender, body=sealer.cipher.encrypt(text), created_at=now))
+    session.add(CaseMessage(case_id=case.id, sender=sender, body=sealer.cipher.encrypt(text, message_context(case.id)),
+                            created_at=now))
     if sender == "employee":
         case.last_employee_message_at = now
     else:
@@ -311,7 +308,7 @@ def messages(session: Session, sealer: Sealer, case: Case,
     if sender:
         query = query.where(CaseMessage.sender == sender)
     rows = session.execute(query.order_by(CaseMessage.id)).scalars().all()  # type: ignore[arg-type]
-    return [(r.sender, sealer.cipher.decrypt(r.body), r.created_at) for r in rows]
+    return [(r.sender, sealer.cipher.decrypt(r.body, message_context(case.id)), r.created_at) for r in rows]
 
 
 def record_consent(session: Session, case: Case, purpose: str, now: datetime) -> None:
@@ -384,12 +381,16 @@ def purge_expired(engine: Engine, cipher: Cipher | None, now: datetime,
 
 
 def rotate_keys(engine: Engine, cipher: Cipher, batch: int = 500) -> dict[str, int]:
-    """Re-encrypt every encrypted value with the current (first) key; return counts per table."""
+    """Re-encrypt every encrypted value with the current (first) key, bound to its row and field
+    (values from before binding get bound now); return counts per table."""
     from storage.db import session_scope
+    from storage.keys import outbox_context
     counts: dict[str, int] = {}
-    targets = [(CaseIdentity, "sealed", CaseIdentity.case_id), (CaseMessage, "body", CaseMessage.id),
-               (CaseSecret, "sealed", CaseSecret.name), (OutboxMessage, "payload", OutboxMessage.id)]
-    for table, column, key in targets:
+    targets = [(CaseIdentity, "sealed", CaseIdentity.case_id, lambda r: identity_context(r.case_id)),
+               (CaseMessage, "body", CaseMessage.id, lambda r: message_context(r.case_id)),
+               (CaseSecret, "sealed", CaseSecret.name, lambda r: secret_context(r.name)),
+               (OutboxMessage, "payload", OutboxMessage.id, lambda r: outbox_context(r.platform, r.tag))]
+    for table, column, key, context in targets:
         n = 0
         last = None
         while True:
@@ -401,7 +402,7 @@ def rotate_keys(engine: Engine, cipher: Cipher, batch: int = 500) -> dict[str, i
                     query = query.where(key > last)
                 rows = session.execute(query).scalars().all()
                 for row in rows:
-                    setattr(row, column, cipher.rotate(getattr(row, column)))
+                    setattr(row, column, cipher.rotate(getattr(row, column), context(row)))
                     session.add(row)
                 n += len(rows)
                 if not rows:

@@ -37,6 +37,7 @@ from knowledge.answer import Answer, ContactLine, Option
 from storage.crypto import Cipher, MissingKeyError
 from storage.db import session_scope
 from storage.inserts import insert_new
+from storage.keys import keyring_of, outbox_context
 from storage.messages import Address, Button, Reply
 from storage.models import OutboxFollowup, OutboxMessage, utcnow
 
@@ -178,19 +179,30 @@ def queue_of(reply: Reply, sealed: bool) -> str:
 
 
 def enqueue(session: Session, reply: Reply, cipher: Cipher | None) -> OutboxMessage:
-    """Store a reply for sending, in the caller's transaction."""
+    """Store a reply for sending, in the caller's transaction.
+
+    With an encryption key every payload is encrypted (bound to its platform and tag), and the
+    recipient and queue columns hold keyed hashes (storage.keys), so a copy of the database
+    shows no readable recipient or ordinary answer that could be lined up with the times of a
+    confidential case. A sealed message (to the employee of a case) keeps no recipient at all.
+    """
     body = json.dumps(reply_payload(reply), ensure_ascii=False)
-    encrypted = False
-    if reply.confidential or any(r.confidential for r in (*reply.on_delivered, *reply.on_failed)):
-        if cipher is None:
-            raise MissingKeyError("confidential content needs an encryption key")
-        body, encrypted = cipher.encrypt(body), True
-    # A sealed message (to the employee of a confidential case) keeps its recipient only inside
-    # the encrypted payload: a copy of the database must not show who talks to a trusted person.
+    if cipher is None and (reply.confidential or any(r.confidential for r in (*reply.on_delivered,
+                                                                               *reply.on_failed))):
+        raise MissingKeyError("confidential content needs an encryption key")
+    encrypted = cipher is not None
+    if cipher is not None:
+        body = cipher.encrypt(body, outbox_context(reply.to.platform, reply.tag))
     sealed = encrypted and is_sealed(reply)
-    row = OutboxMessage(platform=reply.to.platform, recipient="" if sealed else reply.to.chat or reply.to.user,
-                        payload=body, encrypted=encrypted, tag=reply.tag, queue=queue_of(reply, sealed),
-                        grp=reply.group)
+    recipient, queue = reply.to.chat or reply.to.user, queue_of(reply, sealed)
+    if sealed:
+        recipient = ""
+    elif cipher is not None:
+        ring = keyring_of(cipher)
+        recipient = ring.blind(session, "recipient", f"{reply.to.platform}:{recipient}")
+        queue = f"{reply.to.platform}:{ring.blind(session, 'queue', queue)}"
+    row = OutboxMessage(platform=reply.to.platform, recipient=recipient[:200], payload=body, encrypted=encrypted,
+                        tag=reply.tag, queue=queue, grp=reply.group)
     session.add(row)
     session.flush()
     return row
@@ -201,8 +213,18 @@ def decode(row: OutboxMessage, cipher: Cipher | None) -> Reply:
     if row.encrypted:
         if cipher is None:
             raise MissingKeyError("an encrypted outbox message needs the encryption key")
-        body = cipher.decrypt(body)
+        body = cipher.decrypt(body, outbox_context(row.platform, row.tag))
     return payload_reply(json.loads(body))
+
+
+def purge_delivered(session: Session) -> int:
+    """Delete delivered messages nothing threads on: ordinary answers and sealed messages (the
+    privacy floor; the retention of the rest is the delivery clock's): no delivered answer to an
+    ordinary user stays behind to be lined up with a case's times."""
+    query = delete(OutboxMessage).where(
+        OutboxMessage.status == "delivered",
+        OutboxMessage.tag.is_(None) | OutboxMessage.tag.startswith("sealed:"))  # type: ignore[union-attr]
+    return session.execute(query).rowcount or 0
 
 
 # --- claiming heads, leases -----------------------------------------------------------------------

@@ -121,7 +121,7 @@ def _register(bot: SlackBot) -> None:
         """
         replies = core.handle(msg)
         delays = iter(RETRY_DELAYS_S)
-        while replies and msg.event_id and not event_handled(core.services.engine, msg.event_id):
+        while replies and msg.event_id and not event_handled(core.services.engine, core.services.cipher, msg.event_id):
             delay = next(delays, None)
             if delay is None:
                 _enqueue(replies)  # the core's error text, so the user is not left waiting

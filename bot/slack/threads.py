@@ -14,8 +14,10 @@ from sqlalchemy.engine import Engine
 from bot.slack.normalize import PLATFORM, THREAD_TAG
 from storage.crypto import Cipher
 from storage.db import session_scope
+from storage.events import event_seen
+from storage.keys import keyring_of
 from storage.messages import Reply
-from storage.models import OutboxMessage, ProcessedEvent
+from storage.models import OutboxMessage
 from storage.outbox import decode, tag_of_sent_message
 
 MAX_DEPTH = 4
@@ -58,12 +60,11 @@ def thread_ts(engine: Engine, cipher: Cipher | None, tag: str, channel: str, dep
     return ts
 
 
-def event_handled(engine: Engine, event_id: str) -> bool:
+def event_handled(engine: Engine, cipher: Cipher | None, event_id: str) -> bool:
     """Whether the core committed its handling of this event (its claim is stored)."""
     with session_scope(engine) as session:
-        return session.execute(
-            select(ProcessedEvent.id).where(ProcessedEvent.platform == PLATFORM,
-                                            ProcessedEvent.event_id == event_id)).first() is not None
+        return event_seen(session, keyring_of(cipher), PLATFORM, event_id)
+
 
 
 def sent_with_tag(engine: Engine, cipher: Cipher | None, tag: str) -> list[tuple[str, str, Reply | None]]:

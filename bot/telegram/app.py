@@ -71,7 +71,12 @@ def install_handlers(app: Application, core: Core, org: str, pump: OutboxPump) -
             pump.wake()
             return
         if items:
-            await asyncio.to_thread(process, core, items)
+            unsent = await asyncio.to_thread(process, core, items)
+            for reply in unsent:  # the database is away: the failure notice goes out directly
+                try:
+                    await bot.send_message(chat_id=reply.to.chat or reply.to.user, text=reply.text)
+                except TelegramError as exc:
+                    log.error("telling a user their message failed did not work either: %s", exc.message)
             pump.wake()
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

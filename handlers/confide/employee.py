@@ -12,7 +12,9 @@ import logging
 
 from handlers.confide.common import clip, contacts_reply, employee_command, to_employee, to_trusted
 from handlers.confide.texts import caveat, ct, kind_label
-from handlers.confide.trusted import TrustedSide, stat_kind_question, wants
+from handlers.confide.trusted import ARG_COMMANDS as TP_ARG_COMMANDS
+from handlers.confide.trusted import COMMANDS as TP_COMMANDS
+from handlers.confide.trusted import TrustedSide, stat_kind_question, trusted_command, wants
 from handlers.context import Context
 from handlers.types import Button, Reply
 from knowledge.matcher import Analyzed
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 
 START_COMMANDS = ("/vertrouwenspersoon", "/trustedperson")
 INTAKE = "confide:intake:"  # + kind: a submitted intake form; the message text is the first message
-PASS_ON_COMMANDS = ("/help", "/start", "/hulp", "/herinneringen", "/reminders")
+PASS_ON_COMMANDS = ("/help", "/start", "/hulp", "/herinneringen", "/reminders", "/dashboard")
 CLOSE_COMMANDS = ("/stop", "/sluiten", "/sluit", "/einde")
 YES = {"ja", "yes", "ok", "oké", "oke", "akkoord", "ja graag", "graag", "prima", "goed", "y", "j"}
 NO = {"nee", "no", "stop", "nee dank je", "liever niet", "n", "annuleer", "cancel"}
@@ -68,6 +70,9 @@ class ConfideHandler:
             if action.startswith("confide:me:") or (cmd == "/verwijder" and (typed_slash or cases)) \
                     or (typed_slash and cmd in ("/naam", *CLOSE_COMMANDS) and not rest):
                 return EmployeeSide(ctx, sealer, cases[0] if cases else None).handle_closed(cmd, rest)
+        elif _is_confide_command(ctx, cmd, rest, action) and not action.startswith(INTAKE):  # no key: say so, never answer it as a question
+            log.warning("a confidential-conversation command came in, but no encryption key is configured")
+            return [contacts_reply(ctx, "unavailable", ctx.lang, sealed=False)]
         if action.startswith(INTAKE):
             return self._intake(ctx, sealer, action.removeprefix(INTAKE))
         if self._is_start(ctx, cmd, action):
@@ -119,6 +124,17 @@ class ConfideHandler:
         buttons = [Button(f"confide:me:consent:{employee.token}", ct("btn_yes", lang)),
                    Button(f"confide:me:cancel:{employee.token}", ct("btn_no", lang))]
         return [to_employee(ctx.msg.address, employee, text, lang, buttons)]
+
+
+def _is_confide_command(ctx: Context, cmd: str | None, rest: str, action: str) -> bool:
+    """A button or typed command of the confidential flow (either side), not its start."""
+    if action:
+        return action.startswith("confide:") and action != "confide:start"
+    typed_slash = ctx.msg.text.strip().startswith("/")
+    if typed_slash and cmd in ("/naam", "/verwijder", *CLOSE_COMMANDS):
+        return True
+    tp_cmd, tp_rest = trusted_command(ctx)
+    return tp_cmd in TP_COMMANDS or (tp_cmd in TP_ARG_COMMANDS and bool(tp_rest))
 
 
 def _available(ctx: Context, org: str) -> list[str]:
@@ -302,8 +318,10 @@ class EmployeeSide:
             store.add_message(self.session, self.sealer, case, "employee", first, self.now)
         self.session.add(case)
         org_name = self.ctx.services.kb.org(case.org).name
+        # No content in the handoff: it reaches every available trusted person, and only the one
+        # who takes the case reads the messages (so an erase has only that one copy to reach).
         text = ct("handoff", "nl", label=case.label, org=org_name, kind=kind_label(case.kind, "nl"),
-                  first=first or ct("no_first", "nl"), pseudonym=case.pseudonym)
+                  first=ct("first_waits" if first else "no_first", "nl"), pseudonym=case.pseudonym)
         take = [Button(f"confide:tp:take:{case.id}", ct("btn_take", "nl"))]
         # Honest receipts: "afgeleverd" once the first trusted person's platform accepted it; if
         # none can be reached, the employee gets the direct contacts and the administrator a warning.

@@ -155,6 +155,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Je hebt geen vertrouwelijk gesprek. Beginnen kan met /vertrouwenspersoon.",
         "en": "You have no confidential conversation. You can start one with /trustedperson.",
     },
+    "unavailable": {
+        "nl": ("Het vertrouwelijke gesprek is op dit moment niet beschikbaar: er is geen sleutel ingesteld. "
+               "Je bericht is niet doorgegeven en niet bewaard. De vertrouwenspersoon bereik je rechtstreeks:"),
+        "en": ("The confidential conversation is not available right now: no key is set. "
+               "Your message was not passed on and not kept. You can reach the trusted person directly:"),
+    },
     "no_key": {
         "nl": ("Het vertrouwelijke gesprek via de chat is nog niet ingericht: de beheerder moet eerst een "
                "sleutel maken met `integrity-bot admin keygen` en die instellen als INTEGRITY_ENCRYPTION_KEYS. "
@@ -173,12 +179,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     # --- to the trusted person ---
     "handoff": {
-        "nl": ("🔔 Nieuw vertrouwelijk gesprek: {label} ({org})\nSoort: {kind}\nEerste bericht: {first}\n"
+        "nl": ("🔔 Nieuw vertrouwelijk gesprek: {label} ({org})\nSoort: {kind}\n{first}\n"
                "Wie het eerst oppakt, voert het gesprek: druk op 'Oppakken' of typ /oppakken {pseudonym}."),
-        "en": ("🔔 New confidential conversation: {label} ({org})\nKind: {kind}\nFirst message: {first}\n"
+        "en": ("🔔 New confidential conversation: {label} ({org})\nKind: {kind}\n{first}\n"
                "Whoever takes it first leads it: press 'Take it' or type /oppakken {pseudonym}."),
     },
-    "no_first": {"nl": "(nog geen)", "en": "(none yet)"},
+    "no_first": {"nl": "Nog geen bericht.", "en": "No message yet."},
+    "first_waits": {"nl": "Er wacht een bericht; wie het gesprek oppakt, leest het.",
+                    "en": "A message is waiting; whoever takes up the conversation reads it."},
     "btn_take": {"nl": "Oppakken", "en": "Take it"},
     "you_took": {
         "nl": ("✅ Jij voert nu het gesprek met {label}. Antwoord met /antwoord {pseudonym} <tekst>, "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
 
 from handlers.confide.common import clip, parse_command, to_employee, to_trusted
 from handlers.confide.texts import ct, kind_label, outcome_label
@@ -198,7 +197,7 @@ class TrustedSide:
         role = trusted_role(self.session, case.org, self.ctx.msg.address.platform, self.ctx.msg.address.user)
         out = [self._say(ct("you_took", self.lang, label=case.label, pseudonym=case.pseudonym), case,
                          self._case_buttons(case))]
-        waiting = [t for _s, t, _at in self._employee_messages_after_handoff(case)]
+        waiting = [t for _s, t, _at in store.messages(self.session, self.sealer, case, "employee")]
         out += [self._say(ct("from_employee", self.lang, label=case.label, text=t), case) for t in waiting]
         for other in case.handoff_to:
             if other != self.me:
@@ -211,10 +210,6 @@ class TrustedSide:
                                    answer=False))
         log.info("confide: a case was taken")
         return out
-
-    def _employee_messages_after_handoff(self, case: Case) -> list[tuple[str, str, datetime]]:
-        rows = store.messages(self.session, self.sealer, case, "employee")
-        return [(s, t, at) for s, t, at in rows if case.handed_off_at and at > case.handed_off_at]
 
     def _answer(self, case: Case, text: str) -> list[Reply]:
         if case.state != "open":

@@ -33,8 +33,10 @@ from handlers.reminders.texts import (
 )
 from handlers.types import Address, Reply
 from knowledge.schema import Organisation
+from storage.conversations import stored_lang
+from storage.crypto import Cipher
 from storage.db import session_scope
-from storage.models import ConversationState
+from storage.keys import keyring_of
 from storage.outbox import enqueue
 from storage.reminders import (
     Reminder,
@@ -66,10 +68,10 @@ class TickResult:
     notices: int = 0
 
 
-def recipient_lang(session: Session, platform: str, user_id: str) -> str:
+def recipient_lang(session: Session, platform: str, user_id: str, cipher: Cipher | None = None) -> str:
     """The language this person last used with the bot; Dutch when unknown."""
-    state = session.get(ConversationState, f"{platform}:{user_id}")
-    return state.lang if state and state.lang in ("nl", "en") else "nl"
+    lang = stored_lang(session, keyring_of(cipher), f"{platform}:{user_id}")
+    return lang if lang in ("nl", "en") else "nl"
 
 
 def trigger_of(r: Reminder):  # type: ignore[no-untyped-def]
@@ -127,7 +129,7 @@ def _fire(session: Session, services: Services, config: ReminderConfig, rid: int
         session.add_all([delivery, r])
         log.info("reminder %s skipped: recipient no longer holds a role", rid)
         return
-    lang = recipient_lang(session, r.platform, r.user_id)
+    lang = recipient_lang(session, r.platform, r.user_id, services.cipher)
     text, detail = _compose(session, org, r, due, earlier, config, lang)
     lines = preamble(due if late else None, snoozed, lang)
     assert delivery.id is not None
@@ -218,7 +220,7 @@ def _failed(session: Session, services: Services, d: ReminderDelivery, kind: str
         return 0
     who = r.display_name or r.user_id
     for admin in admins:
-        lang = recipient_lang(session, admin.platform, admin.user_id)
+        lang = recipient_lang(session, admin.platform, admin.user_id, services.cipher)
         text = _unreachable_text(lang, who, r) if kind == "unreachable" else _failed_text(lang, who, r)
         enqueue(session, Reply(to=Address(admin.platform, admin.user_id), text=text, tag="reminder-admin"),
                 services.cipher)
@@ -384,7 +386,7 @@ def _fire_term(session: Session, services: Services, config: ReminderConfig, pla
     if delivery is None or delivery.id is None:
         return
     org = services.kb.org(plan.org)
-    lang = recipient_lang(session, platform, user_id)
+    lang = recipient_lang(session, platform, user_id, services.cipher)
     body = term_text(plan.term.name, stage.name, plan.label, plan.term.since, plan.term.deadline, org,
                      org.report_answer_days, lang)
     lines = preamble(stage.at if late else None, False, lang)
