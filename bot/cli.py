@@ -54,6 +54,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     org = require_org(core.services.kb.organisations, args.org or settings.default_org,
                       "--org ORG (bijv. --org ommen) of zet INTEGRITY_DEFAULT_ORG")
+    for stream, errors in ((sys.stdin, "surrogateescape"), (sys.stdout, "backslashreplace")):
+        if hasattr(stream, "reconfigure"):  # bad bytes in: refused per line; never a crash on the way out
+            stream.reconfigure(errors=errors)
     if args.jsonl:
         run_jsonl(core, org)
     else:

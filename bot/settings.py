@@ -79,15 +79,19 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
+        from storage.db import sqlite_url
+
         base = self.data_dir or Path(user_data_dir("integrity-bot", appauthor=False))
         try:
-            base.mkdir(parents=True, exist_ok=True)
+            if not base.exists():
+                base.mkdir(parents=True, mode=0o700, exist_ok=True)  # private: it holds the database
+                os.chmod(base, 0o700)  # mkdir's mode is reduced by the umask
             writable = os.access(base, os.W_OK)
         except OSError as exc:
             raise DataDirError(f"Kan de datamap {base} niet maken ({exc.strerror or exc}).\n{DATA_DIR_FIX}") from None
         if not writable:
             raise DataDirError(f"De bot mag niet schrijven in de datamap {base}.\n{DATA_DIR_FIX}")
-        return f"sqlite:///{base / 'integrity-bot.db'}"
+        return sqlite_url(base / "integrity-bot.db")  # the file 0600
 
     def keys(self) -> list[str]:
         return [k.strip() for k in self.encryption_keys.split(",") if k.strip()]

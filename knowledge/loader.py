@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge.schema import Contact, National, Organisation
+from knowledge.strict_yaml import strict_load
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ORGS_DIR = PACKAGE_DIR / "orgs"
@@ -125,7 +126,7 @@ class _LazyNode:
 def _read_yaml(path: Path) -> tuple[Any, _LazyNode | None, list[KbError]]:
     try:
         text = path.read_text(encoding="utf-8")
-        return yaml.load(text, Loader=_Loader), _LazyNode(text), []
+        return strict_load(text), _LazyNode(text), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -156,13 +157,17 @@ def _apply_contact_overrides(orgs: dict[str, Organisation], path: Path) -> list[
     if not isinstance(data, dict):
         return [KbError(str(path), 1, "", "must map organisation slugs to lists of contacts")]
     for slug, items in data.items():
-        if slug not in orgs:
-            errors.append(KbError(str(path), _line_of(node, (slug,)), slug, "unknown organisation"))
+        if not isinstance(slug, str) or slug not in orgs:
+            errors.append(KbError(str(path), _line_of(node, (slug,)), str(slug), "unknown organisation"))
             continue
         org = orgs[slug]
         current = {c.channel: c for c in org.contacts}
+        if items is not None and not isinstance(items, list):
+            errors.append(KbError(str(path), _line_of(node, (slug,)), str(slug),
+                                  "must be a list of contacts ( - channel: ... per contact)"))
+            continue
         for i, item in enumerate(items or []):
-            if not isinstance(item, dict) or "channel" not in item:
+            if not isinstance(item, dict) or not isinstance(item.get("channel"), str):
                 errors.append(KbError(str(path), _line_of(node, (slug, i)), f"{slug}[{i}]",
                                       "each override needs a channel"))
                 continue

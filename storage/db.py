@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+import os
 from pathlib import Path
 
 from sqlalchemy import event, exc, make_url
@@ -39,9 +40,32 @@ class DatabaseUnreachable(StartupError):
     """The database server does not answer or refuses the login."""
 
 
+def private_sqlite_file(path: Path) -> None:
+    """Make the database's directory (0700 when we create it) and file (0600) private to the
+    bot's user: the file holds confidential (encrypted) data and its activity. SQLite gives its
+    -wal and -shm files the database file's permissions."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(path.parent, 0o700)  # mkdir's mode is reduced by the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        part = path.with_name(path.name + suffix)
+        if part.exists() and part.stat().st_mode & 0o077 and part.stat().st_uid == os.getuid():
+            os.chmod(part, 0o600)
+
+
 def sqlite_url(path: Path) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_sqlite_file(path)
     return f"sqlite:///{path}"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a sqlite:/// URL (None for in-memory databases)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def make_engine(url: str, auto_upgrade: bool = False) -> Engine:
@@ -92,6 +116,14 @@ def _unreachable(url: URL, error: exc.DBAPIError) -> str:
 def _create(url: str) -> Engine:
     make_url(url)  # raises ArgumentError for a malformed URL before a driver is looked for
     if url.startswith("sqlite"):
+        path = _sqlite_path(url)
+        if path is not None:
+            try:
+                private_sqlite_file(path)
+            except OSError as error:
+                raise DatabaseUnreachable(
+                    f"Kan het databasebestand {path} niet aanmaken ({error.strerror}). Bestaat de map en mag "
+                    "de bot erin schrijven? (INTEGRITY_DATABASE_URL / INTEGRITY_DATA_DIR)") from None
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -100,6 +132,7 @@ def _create(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")  # erased and purged rows are overwritten, not left in free pages
             cur.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)

@@ -52,7 +52,7 @@ def test_flow_on_postgresql_leaves_no_plaintext(pg_fresh_url: str, kb) -> None: 
     everything = "\n".join(dump)
     for word in [*secret_words, name]:
         assert word not in everything
-    assert everything.count("emp-pg-77") == 1  # only the employee's own conversation state row
+    assert "emp-pg-77" not in everything  # not even the conversation state: its key is a keyed hash
 
     r = chat.send("emp-pg-77", "/stop")
     r = chat.press("tp-bob", r, "Strafbaar feit")

@@ -89,7 +89,8 @@ def test_without_an_administrator_the_failure_is_logged(core: Core, caplog) -> N
         svc.tick()
     with at(2026, 3, 2, 9, 0):
         svc.tick()
-        deliver_due(core.services.engine, "telegram", FlakyPlatform(Undeliverable("blocked"), 9).send, None)
+        deliver_due(core.services.engine, "telegram", FlakyPlatform(Undeliverable("blocked"), 9).send,
+                    core.services.cipher)
         with caplog.at_level("WARNING"):
             assert svc.tick().notices == 0
     assert "no administrator is registered" in caplog.text

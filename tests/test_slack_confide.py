@@ -64,7 +64,7 @@ def test_handoff_take_and_replies_in_the_thread_are_relayed(core: Core, bot: Sla
     # the handoff: a top-level DM to the trusted person with a take button, nothing of the employee's profile
     [handoff] = posts_to(fake, dm_tp)
     handoff_text = texts_of(blocks_of(handoff))
-    assert "schreeuwt tegen me" in handoff_text and "thread_ts" not in handoff
+    assert "schreeuwt" not in handoff_text and "thread_ts" not in handoff  # no content before it is taken
     assert EMPLOYEE not in handoff_text and EMPLOYEE not in handoff["text"]
     assert not fake.of("users.info") and not fake.of("users.profile.get")
     handoff_ts = _ts_of(core, dm_tp, "handoff:")
@@ -72,6 +72,8 @@ def test_handoff_take_and_replies_in_the_thread_are_relayed(core: Core, bot: Sla
     assert slack.click(TP, button(handoff, "Oppakken"), channel=dm_tp, message_ts=handoff_ts)[0] == 200
     bot.sender.drain()
     assert "Anna de Vries" in "\n".join(p["text"] for p in posts_to(fake, dm_emp))
+    first = [p for p in posts_to(fake, dm_tp) if "schreeuwt tegen me" in p["text"]]
+    assert first and first[0]["thread_ts"] == handoff_ts  # the first message, in the thread, once taken
 
     # the employee writes: it arrives in the thread of the handoff
     employee_says("Kunnen we praten?")

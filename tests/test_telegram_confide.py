@@ -62,7 +62,7 @@ async def open_case(fake: FakeBotApi) -> dict[str, Any]:
     press(fake, EMPLOYEE, "Ongewenst gedrag")
     await next_message(fake, EMPLOYEE, 2, "eerste bericht")
     fake.push(message(EMPLOYEE, "Mijn leidinggevende schreeuwt tegen me."))
-    return await next_message(fake, TRUSTED, 0, "schreeuwt tegen me")
+    return await next_message(fake, TRUSTED, 0, "Nieuw vertrouwelijk gesprek")
 
 
 def test_handoff_to_a_trusted_person_on_telegram_and_the_reply_to_is_relayed(core: Core,
@@ -75,8 +75,10 @@ def test_handoff_to_a_trusted_person_on_telegram_and_the_reply_to_is_relayed(cor
             handoff = await open_case(fake)
             assert "Melder " in handoff["text"] and "Gebruiker3001" not in handoff["text"]
             assert str(EMPLOYEE) not in handoff["text"]
+            assert "schreeuwt" not in handoff["text"]  # no content before a trusted person takes it
             press(fake, TRUSTED, "Oppakken")
             await next_message(fake, EMPLOYEE, 0, "Anna de Vries")
+            await next_message(fake, TRUSTED, 1, "schreeuwt tegen me")  # the first message, now taken
 
             # the trusted person answers by replying to the handoff message
             seen = len(fake.sent(EMPLOYEE))

@@ -1,42 +1,107 @@
 """Running the app: Socket Mode (an outgoing websocket, no public URL) or HTTP mode (one port).
 
 HTTP mode serves the Events API, interactivity and the slash command on one path through
-bolt's WSGI adapter under a threading wsgiref server; bolt verifies every request's signature
-(a bad one gets 401).
+bolt's WSGI adapter under waitress, a production WSGI server with bounded resources:
+- a fixed pool of worker threads (a flood of requests queues, it does not spawn threads);
+- at most `CONNECTION_LIMIT` open connections, each closed after `IDLE_TIMEOUT_S` of silence
+  (stalled bodies do not pile up);
+- bodies over `MAX_BODY` bytes get 413 before they are read;
+- every POST's Slack signature is checked on the raw bytes before anything parses them
+  (a bad or missing one gets 401; bolt checks it again).
+It listens on 127.0.0.1 unless SLACK_HOST says otherwise (a reverse proxy forwards to it).
 """
 
 from __future__ import annotations
 
+import io
 import logging
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.signature import SignatureVerifier
+from waitress import wasyncore
+from waitress.server import create_server
 
 from bot.slack.app import SlackBot
 
 log = logging.getLogger(__name__)
 
+MAX_BODY = 1_000_000  # bytes: Slack's events, commands and interactions are a few kB
+THREADS = 8
+CONNECTION_LIMIT = 100
+IDLE_TIMEOUT_S = 10
 
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    """One thread per request: a slow request does not hold up Slack's other deliveries."""
-
-    daemon_threads = True
-
-
-class QuietHandler(WSGIRequestHandler):
-    """No access log: request lines carry nothing useful and logs must stay free of user data."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
-def http_server(bot: SlackBot, host: str, port: int) -> WSGIServer:
+def signed_only(inner: Wsgi, signing_secret: str) -> Wsgi:
+    """A WSGI app that lets through only POSTs with a valid Slack signature (GETs pass: OAuth pages)."""
+    verifier = SignatureVerifier(signing_secret)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return inner(environ, start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
+            return [b""]
+        body = environ["wsgi.input"].read(length)
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        if not (timestamp and signature and verifier.is_valid(body, timestamp, signature)):
+            start_response("401 Unauthorized", [("Content-Type", "text/plain")])
+            return [b""]
+        environ["wsgi.input"] = io.BytesIO(body)
+        return inner(environ, start_response)
+
+    return app
+
+
+class HttpServer:
+    """waitress for one app, with the small interface the CLI and tests use (like wsgiref's)."""
+
+    def __init__(self, app: Wsgi, host: str, port: int) -> None:
+        self._server: Any = create_server(
+            app, host=host, port=port, threads=THREADS, connection_limit=CONNECTION_LIMIT,
+            channel_timeout=IDLE_TIMEOUT_S, max_request_body_size=MAX_BODY, max_request_header_size=64_000,
+            ident=None, expose_tracebacks=False)
+        self.server_port = int(self._server.effective_port)
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+
+    def serve_forever(self, poll_interval: float | None = 0.5) -> None:
+        try:
+            while not self._stop.is_set():
+                wasyncore.loop(timeout=poll_interval or 0.5, map=self._server._map, use_poll=True, count=1)
+        finally:
+            self._server.task_dispatcher.shutdown()
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Stop serving (from another thread); returns when the loop has ended."""
+        self._stop.set()
+        self._server.pull_trigger()
+        self._stopped.wait(10)
+
+    def server_close(self) -> None:
+        for channel in list(self._server._map.values()):
+            try:
+                channel.close()
+            except OSError:
+                pass
+
+
+def http_server(bot: SlackBot, host: str, port: int) -> HttpServer:
     """A server for the app on host:port (port 0 = any free port); call serve_forever()."""
     wsgi = SlackRequestHandler(bot.app, path=bot.settings.path)
-    return make_server(host, port, wsgi, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    return HttpServer(signed_only(wsgi, bot.settings.signing_secret), host, port)
 
 
 def socket_mode(bot: SlackBot) -> SocketModeHandler:

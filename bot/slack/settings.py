@@ -22,7 +22,7 @@ class SlackSettings(BaseSettings):
     app_token: str = Field("", description="App-level token with connections:write, xapp-... (Socket Mode)")
     signing_secret: str = Field("", description="Basic Information > Signing Secret (HTTP mode)")
     mode: Literal["socket", "http"] = Field("socket", description="socket: no public URL needed")
-    host: str = Field("0.0.0.0", description="HTTP mode: address to listen on")
+    host: str = Field("127.0.0.1", description="HTTP mode: address to listen on (a reverse proxy forwards to it)")
     port: int = Field(3000, description="HTTP mode: port for events, interactivity and the slash command")
     path: str = Field("/slack/events", description="HTTP mode: the request URL path")
     workspaces: str = Field("", description="workspace (team id) to organisation: T123=ommen,T456=haarlem")

@@ -17,7 +17,7 @@ class TelegramSettings(BaseSettings):
     mode: Literal["polling", "webhook"] = Field(
         "polling", description="polling: no public URL needed, one process per token")
     org: str | None = Field(None, description="organisation of this bot; empty = INTEGRITY_DEFAULT_ORG")
-    webhook_listen: str = Field("0.0.0.0", description="webhook mode: address to listen on")
+    webhook_listen: str = Field("127.0.0.1", description="webhook mode: address to listen on (behind a proxy)")
     webhook_port: int = Field(8443, description="webhook mode: port to listen on")
     webhook_path: str = Field("telegram", description="webhook mode: URL path of the webhook")
     webhook_url: str = Field("", description="webhook mode: the public https URL Telegram posts to")
