@@ -17,6 +17,7 @@ from storage import cases as store
 from storage import roles
 from storage.crypto import Cipher
 from storage.db import make_engine, session_scope
+from storage.keys import rotate_index_key, verify_key_check
 from storage.models import RoleAssignment, utcnow
 
 
@@ -123,6 +124,20 @@ def cmd_rotate_key(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_rotate_index_key(args: argparse.Namespace, settings: Settings) -> int:
+    """A new blind-index key: the case lookups are recomputed, conversation states start afresh."""
+    cipher = _cipher(settings)
+    if cipher is None:
+        return 2
+    engine = _engine(settings)
+    verify_key_check(engine, cipher)  # a key that cannot open this database: KeyCheckError (exit 2)
+    counts = rotate_index_key(engine, cipher)
+    print(f"Nieuwe indexsleutel: {counts['confide_identity']} gesprekskoppeling(en) opnieuw berekend; "
+          f"{counts['conversation_state']} gespreksstand(en) en {counts['processed_event']} gebeurtenis-id('s) "
+          "gewist (openstaande vragen beginnen opnieuw). Herstart de botprocessen.")
+    return 0
+
+
 def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
     days = args.days if args.days is not None else settings.retention_days
     cipher = check_keys(settings, required=False)
@@ -175,6 +190,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_keygen)
     p = cmds.add_parser("rotate-key", help="re-encrypt all with the first key of INTEGRITY_ENCRYPTION_KEYS")
     p.set_defaults(func=cmd_rotate_key)
+    p = cmds.add_parser("rotate-index-key", help="replace the blind-index key (stop the bot processes first)")
+    p.set_defaults(func=cmd_rotate_index_key)
     p = cmds.add_parser("purge", help="erase closed conversations older than the retention period")
     p.add_argument("--days", type=int, help="override INTEGRITY_RETENTION_DAYS for this run")
     p.set_defaults(func=cmd_purge)

@@ -15,6 +15,7 @@ from telegram.error import Conflict, TelegramError
 from bot.telegram.app import ALLOWED_UPDATES, build_application, install_handlers, register_commands
 from bot.telegram.sender import OutboxPump, TelegramSender
 from bot.telegram.settings import TelegramSettings
+from bot.telegram.webhook import WebhookServer
 from handlers.dispatcher import Core
 
 log = logging.getLogger(__name__)
@@ -38,15 +39,16 @@ async def run_bot(core: Core, tg: TelegramSettings, org: str, stop: asyncio.Even
                       **(dict(delivery) if isinstance(delivery, dict) else {}))
     install_handlers(app, core, org, pump)
     await app.initialize()
+    webhook: WebhookServer | None = None
     try:
         await register_commands(app, core)
         updater = app.updater
         assert updater is not None
-        if tg.mode == "webhook":
-            await updater.start_webhook(
-                listen=tg.webhook_listen, port=tg.webhook_port, url_path=tg.webhook_path.strip("/"),
-                webhook_url=tg.webhook_url, secret_token=tg.secret_token or None,
-                allowed_updates=ALLOWED_UPDATES)
+        if tg.mode == "webhook":  # our server: the secret is checked before any body is read
+            webhook = WebhookServer(app.bot, app.update_queue, tg.webhook_path, tg.secret_token)
+            webhook.listen(tg.webhook_port, tg.webhook_listen)
+            await app.bot.set_webhook(url=tg.webhook_url, secret_token=tg.secret_token or None,
+                                      allowed_updates=ALLOWED_UPDATES)
         else:
             await updater.start_polling(poll_interval=0, timeout=tg.poll_timeout,
                                         allowed_updates=ALLOWED_UPDATES, error_callback=_polling_error)
@@ -55,8 +57,11 @@ async def run_bot(core: Core, tg: TelegramSettings, org: str, stop: asyncio.Even
         if on_ready is not None:
             on_ready(app.bot.username)
         await stop.wait()
-        await updater.stop()
+        if updater.running:
+            await updater.stop()
         await app.stop()
         await pump.stop()
     finally:
+        if webhook is not None:
+            await webhook.stop()
         await app.shutdown()
