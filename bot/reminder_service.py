@@ -26,13 +26,14 @@ from handlers.reminders.seed import seed_fingerprint, seed_org
 from handlers.types import Reply
 from storage.db import session_scope
 from storage.events import forget_old_events
-from storage.outbox import deliver_due, purge_finished
+from storage.outbox import deliver_due, purge_delivered, purge_finished
 from storage.reminders import max_role_id, purge_deliveries, seed_mark, set_seed_mark
 
 log = logging.getLogger(__name__)
 
 SEED_EVERY = timedelta(hours=1)
 PURGE_EVERY = timedelta(hours=6)  # retention is in days: a few passes a day are plenty
+TRACES_EVERY = timedelta(minutes=10)  # delivered answers and old event ids: gone within minutes
 
 
 def reminder_config(settings: Settings) -> ReminderConfig:
@@ -56,6 +57,7 @@ class ReminderService:
         self._scheduler: BackgroundScheduler | None = None
         self._last_seed: datetime | None = None
         self._last_purge: datetime | None = None
+        self._last_traces: datetime | None = None
         self._lock = threading.Lock()
         self.ticks = 0
         self.last_tick_at: datetime | None = None  # /healthz: a clock that stopped is a sick process
@@ -96,6 +98,8 @@ class ReminderService:
                     log.info("reminders: %d default reminder(s) created", created)
             if self._last_purge is None or now - self._last_purge >= PURGE_EVERY:
                 self._purge(now)
+            if self._last_traces is None or now - self._last_traces >= TRACES_EVERY:
+                self._purge_traces(now)
             result = run_due(self.services, self.config, now)
             self._show_console()
             result.notices = settle(self.services, now)
@@ -122,6 +126,14 @@ class ReminderService:
         self._last_purge = now
         if any(done.values()):
             log.info("retention purge: %s", done)
+
+    def _purge_traces(self, now: datetime) -> None:
+        """Privacy: delivered ordinary answers and event ids past their retry window go, so a copy
+        of the database keeps nothing to line up with the times of a confidential case."""
+        with session_scope(self.services.engine) as session:
+            purge_delivered(session)
+            forget_old_events(session)
+        self._last_traces = now
 
     def _show_console(self) -> None:
         """Deliver console users' messages one at a time: a crash strands at most the one being
