@@ -8,9 +8,9 @@ does not answer) become a `StartupError` naming the fix, without the password.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-import os
 from pathlib import Path
 
 from sqlalchemy import event, exc, make_url
