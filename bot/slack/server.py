@@ -4,20 +4,23 @@ HTTP mode serves the Events API, interactivity and the slash command on one path
 bolt's WSGI adapter under waitress, a production WSGI server with bounded resources:
 - a fixed pool of worker threads (a flood of requests queues, it does not spawn threads);
 - at most `CONNECTION_LIMIT` open connections, each closed after `IDLE_TIMEOUT_S` of silence
-  (stalled bodies do not pile up);
+  (stalled bodies do not pile up), each holding at most `SPOOL_AFTER` bytes in memory;
 - bodies over `MAX_BODY` bytes get 413 before they are read;
 - every POST's Slack signature is checked on the raw bytes before anything parses them
-  (a bad or missing one gets 401; bolt checks it again).
+  (a bad or missing one gets 401; bolt checks it again), and a signed body bolt could not
+  read gets 400 instead of an exception.
 It listens on 127.0.0.1 unless SLACK_HOST says otherwise (a reverse proxy forwards to it).
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -32,8 +35,9 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 1_000_000  # bytes: Slack's events, commands and interactions are a few kB
 THREADS = 8
-CONNECTION_LIMIT = 100
-IDLE_TIMEOUT_S = 10
+CONNECTION_LIMIT = 500  # open connections; more wait in the listen backlog
+IDLE_TIMEOUT_S = 5  # a connection silent this long (a stalled body) is closed
+SPOOL_AFTER = 65_536  # bytes of a body kept in memory; the rest waits in a temporary file
 
 Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -58,10 +62,26 @@ def signed_only(inner: Wsgi, signing_secret: str) -> Wsgi:
         if not (timestamp and signature and verifier.is_valid(body, timestamp, signature)):
             start_response("401 Unauthorized", [("Content-Type", "text/plain")])
             return [b""]
+        if not _well_formed(body, environ.get("CONTENT_TYPE", "")):
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b""]
         environ["wsgi.input"] = io.BytesIO(body)
         return inner(environ, start_response)
 
     return app
+
+
+def _well_formed(body: bytes, content_type: str) -> bool:
+    """Whether bolt can read the body: a JSON object, or a form whose `payload` is one (bolt's
+    own reading raises on anything else, which would be a 500 and a traceback)."""
+    try:
+        text = body.decode("utf-8")
+        if content_type.startswith("application/json") or text.startswith("{"):
+            return isinstance(json.loads(text), dict)
+        payload = parse_qs(text).get("payload")
+        return payload is None or isinstance(json.loads(payload[0]), dict)
+    except (ValueError, RecursionError):  # includes UnicodeDecodeError and JSONDecodeError
+        return False
 
 
 class HttpServer:
@@ -71,6 +91,7 @@ class HttpServer:
         self._server: Any = create_server(
             app, host=host, port=port, threads=THREADS, connection_limit=CONNECTION_LIMIT,
             channel_timeout=IDLE_TIMEOUT_S, max_request_body_size=MAX_BODY, max_request_header_size=64_000,
+            inbuf_overflow=SPOOL_AFTER,
             ident=None, expose_tracebacks=False)
         self.server_port = int(self._server.effective_port)
         self._stop = threading.Event()
