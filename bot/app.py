@@ -15,8 +15,10 @@ from handlers.dashboard import DashboardHandler
 from handlers.dispatcher import Core
 from handlers.reminders.handler import ReminderHandler
 from knowledge.engine import KnowledgeBase
-from storage.db import make_engine
-from storage.keys import verify_key_check
+from storage.conversations import adopt_legacy_states
+from storage.db import make_engine, session_scope
+from storage.events import forget_legacy_events
+from storage.keys import keyring_of, verify_key_check
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,9 @@ def build_services(settings: Settings, kb: KnowledgeBase | None = None) -> Servi
     engine = make_engine(settings.resolved_database_url(), settings.database_auto_upgrade)
     cipher = check_keys(settings, required=False)  # a key that is no key stops the start
     verify_key_check(engine, cipher)  # a key that cannot open this database: KeyCheckError, no start
+    with session_scope(engine) as session:  # a database from before keyed hashes: nothing readable stays
+        adopt_legacy_states(session, keyring_of(cipher))
+        forget_legacy_events(session)
     return Services(kb=kb, engine=engine, cipher=cipher,
                     options={"retention_days": settings.retention_days,
                              "reminders": reminder_config(settings),

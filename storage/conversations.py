@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlmodel import Session
 
 from storage.keys import Keyring
@@ -49,6 +50,20 @@ def stored_lang(session: Session, keyring: Keyring, user_key: str) -> str | None
     """The language a user last spoke with the bot, if a state is stored."""
     state = session.get(ConversationState, state_key(session, keyring, user_key))
     return state.lang if state else None
+
+
+def adopt_legacy_states(session: Session, keyring: Keyring) -> int:
+    """Rows written before states were keyed by a hash (their key is the readable 'platform:user'):
+    moved to their keyed hash, so a pending question survives the upgrade and no readable key stays."""
+    legacy = session.execute(select(ConversationState).where(
+        ConversationState.user_key.contains(":"))).scalars().all()  # type: ignore[attr-defined]
+    for row in legacy:
+        key = state_key(session, keyring, row.user_key)
+        if session.get(ConversationState, key) is None:
+            session.add(ConversationState(user_key=key, org=row.org, lang=row.lang, pending=row.pending,
+                                          flow=row.flow, flow_data=row.flow_data, updated_at=day_of(row.updated_at)))
+        session.delete(row)
+    return len(legacy)
 
 
 def _naive(moment: datetime) -> datetime:

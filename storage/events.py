@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session
 
 from storage.inserts import insert_new
@@ -46,6 +46,13 @@ def event_seen(session: Session, keyring: Keyring, platform: str, event_id: str)
     key = event_key(session, keyring, platform, event_id)
     return session.execute(select(ProcessedEvent.id).where(
         ProcessedEvent.platform == platform, ProcessedEvent.event_id == key)).first() is not None
+
+
+def forget_legacy_events(session: Session) -> int:
+    """Event ids stored readable before they were hashed (not 64 hex digits): dropped at start-up;
+    they only guarded against retries that are long over by the time a bot is upgraded."""
+    result = session.execute(delete(ProcessedEvent).where(func.length(ProcessedEvent.event_id) != 64))
+    return result.rowcount or 0
 
 
 def forget_old_events(session: Session, older_than: timedelta = RETENTION) -> int:
