@@ -52,6 +52,12 @@ def stored_lang(session: Session, keyring: Keyring, user_key: str) -> str | None
     return state.lang if state else None
 
 
+def stored_org(session: Session, keyring: Keyring, user_key: str) -> str | None:
+    """The organisation a user's conversation belongs to (e.g. chosen by a deep link), if stored."""
+    state = session.get(ConversationState, state_key(session, keyring, user_key))
+    return state.org if state else None
+
+
 def adopt_legacy_states(session: Session, keyring: Keyring) -> int:
     """Rows written before states were keyed by a hash (their key is the readable 'platform:user'):
     moved to their keyed hash, so a pending question survives the upgrade and no readable key stays."""

@@ -115,6 +115,7 @@ def _free_port() -> int:
 def test_telegram_webhook_checks_the_secret_and_the_size_before_the_body(core: Core, tg_fake: FakeBotApi) -> None:
     port = _free_port()
     path = "/hook/telegram"
+    tg_fake.has_started(3001)  # its updates come by webhook, not through the fake's getUpdates
 
     async def scenario() -> list[str]:
         async with running(core, tg_fake, mode="webhook", webhook_listen="127.0.0.1", webhook_port=port,

@@ -63,7 +63,7 @@ def test_a_wrong_key_refuses_to_start_instead_of_failing_every_message(tmp_path:
     db = tmp_path / "k.db"
     _open_case(db, Cipher.new_key())
     done = _chat(db, Cipher.new_key(), {"user": EMPLOYEE, "text": "Is er nieuws?"})
-    _refused(done, "cannot open this database")
+    _refused(done, "past niet op deze database")
 
 
 def test_a_malformed_key_refuses_to_start(tmp_path: Path) -> None:
@@ -71,14 +71,14 @@ def test_a_malformed_key_refuses_to_start(tmp_path: Path) -> None:
     key = Cipher.new_key()
     _open_case(db, key)
     done = _chat(db, key[:-3] + "!!=", {"user": EMPLOYEE, "text": "Is er nieuws?"})
-    _refused(done, "not a valid key")
+    _refused(done, "geen geldige sleutel")
 
 
 def test_no_key_for_a_database_with_cases_refuses_to_start(tmp_path: Path) -> None:
     db = tmp_path / "n.db"
     _open_case(db, Cipher.new_key())
     done = _chat(db, "", {"user": EMPLOYEE, "text": "Is er nieuws?"})
-    _refused(done, "INTEGRITY_ENCRYPTION_KEYS is empty")
+    _refused(done, "INTEGRITY_ENCRYPTION_KEYS is leeg")
 
 
 def test_the_old_key_behind_a_new_one_still_starts(tmp_path: Path) -> None:

@@ -220,9 +220,10 @@ def test_a_colleague_named_in_an_open_case_reaches_the_trusted_person_by_name(
     fake.users["UJAN"] = {"id": "UJAN", "name": "jan.jansen", "profile": {"display_name": "Jan Jansen"}}
     open_case(core, bot, slack, fake, "<@UJAN> pest mij al weken.")
     [handoff] = posts_to(fake, f"D{TP}")
-    assert "@Jan Jansen pest mij" in handoff["text"]
+    assert "pest mij" not in handoff["text"]  # the handoff carries no content until it is taken
     press(slack, TP, handoff, "Oppakken", ts_of(fake, handoff))
     bot.sender.drain()
+    assert any("@Jan Jansen pest mij" in p["text"] for p in posts_to(fake, f"D{TP}"))
     slack.dm(EMP, "Vandaag zei <@UJAN> het weer.")
     bot.sender.drain()
     assert "@Jan Jansen het weer" in posts_to(fake, f"D{TP}")[-1]["text"]
@@ -280,6 +281,9 @@ def test_the_notification_text_is_escaped_so_typed_markup_is_shown_not_acted_on(
     # what Slack delivers when someone types these characters literally
     open_case(core, bot, slack, fake, "P&amp;O zei &lt;!channel&gt; en &lt;https://evil.example|klik hier&gt;")
     [handoff] = posts_to(fake, f"D{TP}")
-    assert "P&amp;O" in handoff["text"] and "&lt;!channel&gt;" in handoff["text"]
-    assert "<!channel>" not in handoff["text"] and "<https://evil" not in handoff["text"]
-    assert "<!channel>" not in texts_of(blocks_of(handoff))
+    press(slack, TP, handoff, "Oppakken", ts_of(fake, handoff))  # the first message comes with the take
+    bot.sender.drain()
+    [first] = [p for p in posts_to(fake, f"D{TP}") if "P&amp;O" in p["text"]]
+    assert "&lt;!channel&gt;" in first["text"]
+    assert "<!channel>" not in first["text"] and "<https://evil" not in first["text"]
+    assert "<!channel>" not in texts_of(blocks_of(first))

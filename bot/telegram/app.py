@@ -25,8 +25,11 @@ from bot.telegram.settings import TelegramSettings
 from bot.telegram.texts import command_menu
 from handlers.dispatcher import Core
 from handlers.types import IncomingMessage
+from storage.conversations import stored_org as stored_state_org
+from storage.crypto import Cipher
 from storage.db import session_scope
-from storage.models import ConversationState, RoleAssignment
+from storage.keys import keyring_of
+from storage.models import RoleAssignment
 from storage.outbox import tag_of_sent_message
 
 log = logging.getLogger(__name__)
@@ -57,7 +60,7 @@ def install_handlers(app: Application, core: Core, org: str, pump: OutboxPump) -
     def org_of(user_id: int | None) -> str:
         if user_id is None:
             return org
-        stored = stored_org(core.services.engine, f"{PLATFORM}:{user_id}")
+        stored = stored_org(core.services.engine, core.services.cipher, f"{PLATFORM}:{user_id}")
         return stored if stored in orgs else org
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -109,11 +112,11 @@ def commands(lang: str, trusted: bool = False) -> list[BotCommand]:
     return [BotCommand(name, description) for name, description in command_menu(lang, trusted)]
 
 
-def stored_org(engine: Engine, user_key: str) -> str | None:
-    """The organisation a user's conversation belongs to (chosen by a deep link), if any."""
+def stored_org(engine: Engine, cipher: Cipher | None, user_key: str) -> str | None:
+    """The organisation a user's conversation belongs to (chosen by a deep link), if any; the state
+    is found by the keyed hash of the user's key (storage.conversations)."""
     with session_scope(engine) as session:
-        return session.execute(select(ConversationState.org).where(
-            ConversationState.user_key == user_key)).scalars().first()
+        return stored_state_org(session, keyring_of(cipher), user_key)
 
 
 def telegram_trusted_persons(engine: Engine) -> list[str]:

@@ -47,7 +47,10 @@ async def answer_press(core: Core, query: CallbackQuery, msg: IncomingMessage | 
     if query.data == SPENT or msg is None:
         await _answer(query, note("spent", lang) if query.data == SPENT else None)
         return
-    replies = await asyncio.to_thread(core.handle, msg)
+    replies, stored = await asyncio.to_thread(core.handle_or_tell, msg)  # handled, or the user is told
+    if not stored:  # not even the notice could be stored: it is the toast
+        await _answer(query, replies[0].text[:TOAST_MAX] if replies else None)
+        return
     stale = [r for r in replies if r.tag == STALE_BUTTON and r.to == msg.address]
     lang = next((r.answer.lang for r in replies if r.answer), lang)
     await _answer(query, stale[0].text[:TOAST_MAX] if stale else None)
