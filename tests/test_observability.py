@@ -73,7 +73,7 @@ def test_metrics_count_messages_answers_and_the_outbox_without_text_or_user_ids(
     assert _value(after, "integritybot_database_up") == 1
     assert "Geheimhouder" not in after and "user-7f3a9" not in after and "wijn" not in after
 
-    deliver_due(core.services.engine, "console", lambda r: None, None, limit=100)
+    deliver_due(core.services.engine, "console", lambda r: None, core.services.cipher, limit=100)
     delivered = _get(server, "/metrics")[1]
     assert _value(delivered, "integritybot_outbox_backlog", platform="console") == 0
 
