@@ -70,7 +70,8 @@ class ConfideHandler:
             if action.startswith("confide:me:") or (cmd == "/verwijder" and (typed_slash or cases)) \
                     or (typed_slash and cmd in ("/naam", *CLOSE_COMMANDS) and not rest):
                 return EmployeeSide(ctx, sealer, cases[0] if cases else None).handle_closed(cmd, rest)
-        elif _is_confide_command(ctx, cmd, rest, action) and not action.startswith(INTAKE):  # no key: say so, never answer it as a question
+        elif _is_confide_command(ctx, cmd, rest, action) and not action.startswith(INTAKE):
+            # no key: say so, never answer it as a question
             log.warning("a confidential-conversation command came in, but no encryption key is configured")
             return [contacts_reply(ctx, "unavailable", ctx.lang, sealed=False)]
         if action.startswith(INTAKE):
