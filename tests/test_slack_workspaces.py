@@ -36,9 +36,11 @@ def test_two_workspaces_are_answered_from_their_own_organisations_documents(
 
 
 def test_the_administrator_sets_lists_and_removes_the_mapping(core: Core, capsys: pytest.CaptureFixture[str],
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              encryption_key: str) -> None:
     url = str(core.services.engine.url)
     monkeypatch.setenv("INTEGRITY_DATABASE_URL", url)
+    monkeypatch.setenv("INTEGRITY_ENCRYPTION_KEYS", encryption_key)  # the key this database was made with
     monkeypatch.setenv("SLACK_WORKSPACES", "T2=samentwente")
     assert main(["slack", "--set-workspace", "T7=haarlem"]) == 0
     assert workspaces(core.services.engine) == {"T7": "haarlem"}
