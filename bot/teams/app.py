@@ -14,8 +14,6 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.teams import normalize
 from bot.teams.credentials import BotTokenProvider
 from bot.teams.outbox_loop import OutboxLoop
@@ -26,8 +24,8 @@ from handlers.dispatcher import Core
 from handlers.types import Address, IncomingMessage, Reply
 from storage import teams as refs
 from storage.db import session_scope
-from storage.events import claim_event
-from storage.models import ProcessedEvent
+from storage.events import claim_event, event_seen
+from storage.keys import keyring_of
 from storage.outbox import enqueue, tag_of_sent_message
 
 with warnings.catch_warnings():  # the SDK announces its preview features on import
@@ -165,7 +163,8 @@ def _unmapped(bot: TeamsBot, activity: dict[str, Any], item: normalize.Inbound) 
 def _once(bot: TeamsBot, msg: IncomingMessage, replies: list[Reply]) -> None:
     """Store replies the adapter itself gives, deduplicated on the activity like the core's."""
     with session_scope(bot.core.services.engine) as session:
-        if msg.event_id and not claim_event(session, normalize.PLATFORM, msg.event_id):
+        if msg.event_id and not claim_event(session, keyring_of(bot.core.services.cipher), normalize.PLATFORM,
+                                            msg.event_id):
             return
         for reply in replies:
             enqueue(session, reply, bot.core.services.cipher)
@@ -180,8 +179,7 @@ def _store(bot: TeamsBot, replies: list[Reply]) -> None:
 def _handled(bot: TeamsBot, event_id: str) -> bool:
     """Whether the core committed its handling of this event (its claim is stored)."""
     with session_scope(bot.core.services.engine) as session:
-        return session.execute(select(ProcessedEvent.id).where(
-            ProcessedEvent.platform == normalize.PLATFORM, ProcessedEvent.event_id == event_id)).first() is not None
+        return event_seen(session, keyring_of(bot.core.services.cipher), normalize.PLATFORM, event_id)
 
 
 def _point_to_personal_chat(bot: TeamsBot, msg: IncomingMessage, replies: list[Reply], lang: str) -> None:
