@@ -13,14 +13,14 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from sqlalchemy import update
+from sqlalchemy import select
 
 from handlers.dispatcher import Core
 from handlers.texts import text
 from handlers.types import Address, IncomingMessage, Reply
 from storage.db import session_scope
-from storage.models import OutboxMessage, utcnow
-from storage.outbox import claim_due, decode, mark_failed, purge_delivered
+from storage.models import OutboxMessage
+from storage.outbox import decode, deliver_due, purge_delivered
 
 log = logging.getLogger(__name__)
 
@@ -89,22 +89,20 @@ def _deliver(core: Core, show: Callable[[list[Reply]], None], returned: list[Rep
     failed), the core's returned error reply is shown.
     """
     engine, cipher = core.services.engine, core.services.cipher
-    rows = claim_due(engine, "console", limit=1000)
+    with session_scope(engine) as session:
+        rows = session.execute(select(OutboxMessage).where(
+            OutboxMessage.platform == "console", OutboxMessage.status == "pending")
+            .order_by(OutboxMessage.id)).scalars().all()  # type: ignore[arg-type]
     replies: list[Reply] = []
-    shown: list[int] = []
     for row in rows:
-        assert row.id is not None
         try:
             replies.append(decode(row, cipher))
-            shown.append(row.id)
-        except Exception as exc:  # an old key is gone: keep the row, say nothing of its content
-            mark_failed(engine, row.id, f"{type(exc).__name__}", final=True)
+        except Exception:  # an old key is gone: the outbox gives it up below, its content unsaid
+            log.warning("console: an outbox message could not be read")
     show(replies or returned)
+    deliver_due(engine, "console", lambda _reply: None, cipher, limit=1000)  # printed: now delivered
     with session_scope(engine) as session:
-        if shown:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(shown))  # type: ignore[union-attr]
-                            .values(status="delivered", delivered_at=utcnow()))
-            purge_delivered(session)
+        purge_delivered(session)
 
 
 def _handle(core: Core, msg: IncomingMessage, show: Callable[[list[Reply]], None]) -> None:

@@ -55,7 +55,9 @@ def forget_legacy_events(session: Session) -> int:
     return result.rowcount or 0
 
 
-def forget_old_events(session: Session, older_than: timedelta = RETENTION) -> int:
-    """Drop ids older than any platform retries."""
+def forget_old_events(session: Session, older_than: timedelta | int = RETENTION) -> int:
+    """Drop ids older than any platform retries (`older_than` a timedelta, or days)."""
+    if isinstance(older_than, int):
+        older_than = timedelta(days=older_than)
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.created_at < utcnow() - older_than))
     return result.rowcount or 0
