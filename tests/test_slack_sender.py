@@ -79,7 +79,7 @@ def test_a_message_for_a_user_without_a_chat_goes_to_their_dm(core: Core, bot: S
     assert fake.of("conversations.open") == [{"users": "U5"}]
     [post] = fake.of("chat.postMessage")
     assert post["channel"] == "DU5" and button_values(blocks_of(post)) == ["snooze:7"]
-    assert rows(core)[0].platform_message_id is None  # untagged: nothing threads on it, no DM id is kept
+    assert rows(core)[0].platform_message_id == f"DU5:{'1700000000.000001'}"
 
 
 def test_replies_with_a_thread_go_under_the_first_message_with_that_tag(core: Core, bot: SlackBot,
