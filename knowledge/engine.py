@@ -171,9 +171,9 @@ class KnowledgeBase:
         """An Understanding for a reading the rules did not give (details looked up for it)."""
         if reading == rules.reading:
             return rules
-        kind = {"help": "help", "fallback": "fallback", "confide": "confide"}.get(reading.intent, reading.intent)
-        if kind != "info":
-            return Understanding(kind, topic=reading.topic, report_type=reading.report_type, signals=rules.signals)
+        if reading.intent != "info":
+            return Understanding(reading.intent, topic=reading.topic, report_type=reading.report_type,
+                                 signals=rules.signals)
         return Understanding("info", topic=reading.topic, info_item=self._info_item_for(slug, msg, reading.topic),
                              signals=rules.signals)
 
